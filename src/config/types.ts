@@ -1,0 +1,91 @@
+import type { Class } from '../internal/types';
+import type { AcceptKind, HttpMethod, MiddlewareFn, ModuleRef } from '../metadata/types';
+
+/** A middleware as written in YAML: a name, or a name with config (`enabled: false` skips it). */
+export type MiddlewareConfig = string | MiddlewareFn | { name: string; config?: Record<string, unknown>; enabled?: boolean; priority?: number };
+
+/** `server.global_setting`. Durations: `500ms`, `30s`, `5m` or ms; sizes: `1mb`, `512kb` or bytes. */
+export interface GlobalSettingConfig {
+  log_level?: 'debug' | 'info' | 'warn' | 'error';
+  log_format?: 'json' | 'text';
+  shutdown_timeout?: string | number;
+  request_timeout?: string | number;
+  handler_timeout?: string | number;
+  headers_timeout?: string | number;
+  keep_alive_timeout?: string | number;
+  start_timeout?: string | number;
+  max_header_size?: string | number;
+  body_limit?: string | number;
+  max_param_length?: number;
+  max_json_depth?: number;
+  trust_proxy?: boolean | number | string | string[];
+  ignore_trailing_slash?: boolean;
+  [key: string]: unknown;
+}
+
+export interface ServerConfig {
+  name?: string;
+  global_setting?: GlobalSettingConfig;
+}
+
+/** A route declared in config; `handler` is a registered name (or a function in code). */
+export interface RouteConfig {
+  method: HttpMethod | Lowercase<HttpMethod>;
+  path: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handler: string | ((...args: any[]) => unknown);
+  middleware?: MiddlewareConfig[];
+  override_middleware?: boolean;
+  accepts?: AcceptKind[];
+}
+
+/** A route group: prefix, middleware, controllers, routes and nested groups. */
+export interface GroupConfig {
+  prefix: string;
+  middleware?: MiddlewareConfig[];
+  override_middleware?: boolean;
+  accepts?: AcceptKind[];
+  controllers?: (string | Class)[];
+  routes?: RouteConfig[];
+  groups?: GroupConfig[];
+}
+
+export interface AppConfig {
+  name: string;
+  /** `host:port`, `:port` (= all interfaces) or a port number. */
+  address?: string | number;
+  accepts?: AcceptKind[];
+  middleware?: MiddlewareConfig[];
+  controllers?: (string | Class)[];
+  routes?: RouteConfig[];
+  groups?: GroupConfig[];
+}
+
+export interface ServiceConfig {
+  name: string;
+  type: string;
+  config?: Record<string, unknown>;
+  depends_on?: string[];
+}
+
+export interface ModuleConfig {
+  name: string;
+  path?: string;
+  settings?: Record<string, unknown>;
+  required_services?: string[];
+}
+
+/** The whole configuration, as in `lokstra.config.yaml`; a config object may also carry `modules` in code form. */
+export interface LokstraConfig {
+  server?: ServerConfig;
+  services?: ServiceConfig[];
+  apps?: AppConfig[];
+  modules?: (ModuleConfig | ModuleRef)[];
+}
+
+/** Where a config came from, for error messages. */
+export interface LoadedConfig {
+  config: LokstraConfig;
+  /** The file (or directory) it was read from; `undefined` for objects. */
+  source: string | undefined;
+}

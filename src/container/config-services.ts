@@ -1,0 +1,49 @@
+import { LokstraError } from '../errors/lokstra-error';
+import type { ServiceConfig } from '../config/types';
+import type { Registry } from './registry';
+import type { ServiceContainer } from './service-container';
+import { topoSort } from './graph';
+
+const ALIAS_PREFIX = 'lokstra.';
+
+/** Finds a service factory by type; the Go bare names are aliases of `lokstra.*` types. */
+function factoryFor(registry: Registry, svc: ServiceConfig): NonNullable<ReturnType<Registry['serviceFactories']['get']>> {
+  const factory = registry.serviceFactories.get(svc.type) ?? registry.serviceFactories.get(ALIAS_PREFIX + svc.type);
+  if (factory === undefined) {
+    throw new LokstraError('LKS_ERR_DI_UNKNOWN_FACTORY', { name: svc.name, type: svc.type, known: [...registry.serviceFactories.keys()].join(', ') || 'none' });
+  }
+  return factory;
+}
+
+/** Declares every configured service name, so class dependencies on them validate before creation. */
+export function declareConfigServices(services: ServiceConfig[], registry: Registry, container: ServiceContainer): void {
+  for (const svc of services) {
+    factoryFor(registry, svc);
+    container.declareName(svc.name);
+  }
+  const names = new Set(services.map((s) => s.name));
+  for (const svc of services) {
+    for (const dep of svc.depends_on ?? []) {
+      if (!names.has(dep) && !container.isKnown(dep)) {
+        throw new LokstraError('LKS_ERR_DI_NOT_FOUND', { token: dep, hint: ` (in depends_on of service '${svc.name}'); registered: ${container.knownTokens().join(', ')}` });
+      }
+    }
+  }
+}
+
+/** Creates configured services in `depends_on` order (a cycle is a boot error), awaiting async factories. */
+export async function createConfigServices(services: ServiceConfig[], registry: Registry, container: ServiceContainer): Promise<void> {
+  const byName = new Map(services.map((s) => [s.name, s]));
+  const order = topoSort(services.map((s) => s.name), (n) => byName.get(n)?.depends_on ?? []);
+  for (const name of order) {
+    const svc = byName.get(name) as ServiceConfig;
+    let instance: unknown;
+    try {
+      instance = await factoryFor(registry, svc)(svc.config ?? {}, { name, getService: (t) => container.get(t) });
+    } catch (err) {
+      if (LokstraError.is(err)) throw err;
+      throw new LokstraError('LKS_ERR_SERVICE_START_FAILED', { name, detail: (err as Error)?.message ?? String(err) }, { cause: err });
+    }
+    container.bindValue(name, instance, name);
+  }
+}

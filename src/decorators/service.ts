@@ -1,0 +1,32 @@
+import { metadata } from '../metadata/store';
+import type { Scope, Token } from '../metadata/types';
+
+/** Options of {@link Service}. */
+export interface ServiceOptions {
+  /** `singleton` (default), `transient`, or `request` (one per HTTP request). */
+  scope?: Scope;
+  /** Also register under this name, for `@Inject('name')` and YAML. */
+  name?: string | symbol;
+}
+
+/**
+ * Registers a class as a service in the container (singleton by default).
+ * @example
+ * @Service()
+ * class UserService { constructor(@Inject('db.main') private db: DbPool) {} }
+ */
+export function Service(options: ServiceOptions = {}): ClassDecorator {
+  return (target) => metadata.setService(target, { scope: options.scope ?? 'singleton', name: options.name });
+}
+
+/**
+ * Injects a dependency by token (a name, symbol or class) instead of by declared type.
+ * @example
+ * constructor(@Inject('cache') private cache: KvStore) {}
+ */
+export function Inject(token: Token): ParameterDecorator {
+  return (target, propertyKey, index) => {
+    if (propertyKey !== undefined) return;
+    metadata.setInject(target, index, token);
+  };
+}

@@ -1,0 +1,116 @@
+import { plainToInstance } from 'class-transformer';
+import { getMetadataStorage } from 'class-validator';
+import { metadata } from '../../metadata/store';
+import type { BindSource } from '../../metadata/types';
+import type { Class, Newable } from '../../internal/types';
+import { convertJson, convertString, FAIL, type TargetType } from './convert';
+import type { FieldErrorCollector } from './errors';
+import type { RequestSources } from './sources';
+import { resolveTarget } from './target-type';
+import { buildValidator, inspectRules, type DtoValidator } from './validator';
+
+interface FieldPlan {
+  property: string;
+  source: BindSource;
+  key: string;
+  target: TargetType;
+  required: boolean;
+}
+
+/** Everything needed to bind one DTO class, computed once. */
+export interface DtoPlan {
+  cls: Class;
+  fields: FieldPlan[];
+  /** No declared property at all: a pure shape class that takes the whole body. */
+  shapeOnly: boolean;
+  validator: DtoValidator | undefined;
+}
+
+/** Which sources a bind reads: one of them, or all. */
+export type BindScope = BindSource | 'all';
+
+/** Compiles a DTO class's binding plan from Lokstra's, class-validator's and TypeScript's metadata. */
+export function compileDto(cls: Class): DtoPlan {
+  const rules = inspectRules(cls);
+  const proto = cls.prototype as object;
+  const fields: FieldPlan[] = metadata.getProperties(cls).map((p) => ({
+    property: p.property,
+    source: p.source,
+    key: p.source === 'header' ? p.name.toLowerCase() : p.name,
+    target: resolveTarget(metadata.designType(proto, p.property), p.options, rules.intProps.has(p.property)),
+    required: p.source === 'path' || p.options.required === true,
+  }));
+  const declared = new Set(fields.map((f) => f.property));
+  const ruleProps = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
+  for (const property of ruleProps) {
+    if (declared.has(property)) continue;
+    const target = resolveTarget(metadata.designType(proto, property), {}, rules.intProps.has(property));
+    fields.push({ property, source: 'body', key: property, target, required: false });
+  }
+  return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules) };
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readSource(src: RequestSources, field: FieldPlan): unknown {
+  switch (field.source) {
+    case 'path': return src.params[field.key];
+    case 'query': return src.query[field.key];
+    case 'header': return src.headers[field.key];
+    case 'body': return isPlainObject(src.body) ? src.body[field.key] : undefined;
+  }
+}
+
+function convertField(src: RequestSources, field: FieldPlan, raw: unknown, errors: FieldErrorCollector): unknown {
+  const fail = errors.at(field.property);
+  if (field.source === 'body' && src.bodyKind === 'json') return convertJson(raw, field.target, field.property, fail);
+  if (field.target.kind === 'object' && field.source === 'body') return convertJson(raw, field.target, field.property, fail);
+  return convertString(raw as string | string[], field.target, field.property, fail);
+}
+
+/**
+ * Binds a DTO instance from the request. Conversion failures and (when `validate`) class-validator
+ * failures are added to `errors`; the caller throws. Returns a Promise only for async validators.
+ */
+export function bindDto(plan: DtoPlan, src: RequestSources, scope: BindScope, errors: FieldErrorCollector, validate: boolean): object | Promise<object> {
+  const plain: Record<string, unknown> = {};
+  const readsBody = scope === 'all' || scope === 'body';
+  if (readsBody && src.bodyKind !== 'none') {
+    if (!isPlainObject(src.body)) errors.add('body', 'body must be an object', 'isObject');
+    else if (plan.shapeOnly || plan.validator !== undefined) Object.assign(plain, src.body);
+  }
+  for (const field of plan.fields) {
+    if (scope !== 'all' && field.source !== scope) continue;
+    if (field.source === 'body' && !readsBody) continue;
+    const raw = readSource(src, field);
+    if (field.key !== field.property) delete plain[field.key];
+    if (raw === undefined) {
+      delete plain[field.property];
+      if (field.required) errors.add(field.property, `${field.property} is required`, 'isDefined');
+      continue;
+    }
+    const value = convertField(src, field, raw, errors);
+    if (value !== FAIL) plain[field.property] = value;
+  }
+  if (!errors.empty) return plain;
+  const instance = plainToInstance(plan.cls as Newable, plain) as object;
+  if (!validate || plan.validator === undefined) return instance;
+  const done = plan.validator(instance, errors);
+  return done instanceof Promise ? done.then(() => instance) : instance;
+}
+
+/** A per-instance cache of compiled DTO plans. */
+export class DtoPlanCache {
+  private readonly plans = new Map<Class, DtoPlan>();
+
+  get(cls: Class): DtoPlan {
+    let plan = this.plans.get(cls);
+    if (plan === undefined) {
+      plan = compileDto(cls);
+      this.plans.set(cls, plan);
+    }
+    return plan;
+  }
+}

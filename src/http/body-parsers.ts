@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { parse as parseQuery } from 'fast-querystring';
+import { HttpError } from '../errors/http-error';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Walks a parsed body without recursion: nesting deeper than `maxDepth`, NUL in strings or keys,
+ * and prototype keys are rejected with a 400 (never a stack overflow or a polluted object).
+ */
+export function checkParsedBody(value: unknown, maxDepth: number): string | undefined {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (typeof node === 'string') {
+      if (node.includes('\u0000')) return 'strings must not contain NUL characters';
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    if (depth > maxDepth) return `body is nested deeper than ${maxDepth} levels`;
+    if (Array.isArray(node)) {
+      for (const item of node) stack.push([item, depth + 1]);
+      continue;
+    }
+    for (const key of Object.keys(node)) {
+      if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replace(/\u0000/g, '\\0'))} is not allowed`;
+      stack.push([(node as Record<string, unknown>)[key], depth + 1]);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Replaces Fastify's parsers with Lokstra's: JSON (Fastify's own parser with prototype-poisoning
+ * protection, plus a depth/NUL check) and urlencoded forms. Anything else, `text/plain` included,
+ * is answered 415 by Fastify; per-route narrowing (`accepts`) is checked in the route handler.
+ */
+export function registerBodyParsers(app: FastifyInstance, maxDepth: number): void {
+  const json = app.getDefaultJsonParser('error', 'error');
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done) => {
+    json(req, body as string, (err: Error | null, value?: unknown) => {
+      if (err) return done(err, undefined);
+      const problem = checkParsedBody(value, maxDepth);
+      if (problem !== undefined) return done(HttpError.badRequest(problem), undefined);
+      done(null, value);
+    });
+  });
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    const value = parseQuery(body as string) as Record<string, unknown>;
+    const problem = checkParsedBody(value, 2);
+    if (problem !== undefined) return done(HttpError.badRequest(problem), undefined);
+    done(null, { ...value });
+  });
+}
+
+/** The accept family of a request's content type, or `undefined` when it has no body type. */
+export function contentKind(contentType: string | undefined): 'json' | 'form' | 'multipart' | 'other' | undefined {
+  if (contentType === undefined) return undefined;
+  const media = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  if (media === 'application/json') return 'json';
+  if (media === 'application/x-www-form-urlencoded') return 'form';
+  if (media === 'multipart/form-data') return 'multipart';
+  return 'other';
+}

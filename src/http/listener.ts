@@ -1,0 +1,158 @@
+import type { Socket } from 'node:net';
+import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LokstraError } from '../errors/lokstra-error';
+import type { ListenAddress, Settings } from '../config/settings';
+import type { AcceptKind, HttpMethod } from '../metadata/types';
+import { contentKind, registerBodyParsers } from './body-parsers';
+import { Context, type ContextLogger, type ContextRuntime } from './context';
+import { Response } from './response/response';
+import { sendResponse } from './response/send';
+import { errorToResponse, genericMessage, type ErrorMapper } from './response/to-response';
+import type { CompiledRoute } from './routing/compile';
+import { registerRoutes } from './route-table';
+
+/** What a listener needs besides its routes. */
+export interface ListenerOptions {
+  address: ListenAddress;
+  settings: Settings;
+  runtime: ContextRuntime;
+  logger: ContextLogger;
+  mappers: readonly ErrorMapper[];
+}
+
+const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
+
+/** One Fastify instance serving every app declared on one address. */
+export class Listener {
+  readonly fastify: FastifyInstance;
+  readonly address: ListenAddress;
+  readonly apps: string[] = [];
+  private closing = false;
+  private closed: Promise<void> | undefined;
+  private readonly opts: ListenerOptions;
+
+  constructor(opts: ListenerOptions) {
+    this.opts = opts;
+    this.address = opts.address;
+    const s = opts.settings;
+    this.fastify = fastify({
+      logger: false,
+      routerOptions: { ignoreTrailingSlash: s.ignoreTrailingSlash, maxParamLength: s.maxParamLength },
+      bodyLimit: s.bodyLimit,
+      requestTimeout: s.requestTimeout,
+      keepAliveTimeout: s.keepAliveTimeout,
+      handlerTimeout: s.handlerTimeout || undefined,
+      http: { maxHeaderSize: s.maxHeaderSize, headersTimeout: s.headersTimeout } as never,
+      trustProxy: s.trustProxy as boolean,
+      return503OnClosing: false,
+      forceCloseConnections: 'idle',
+      requestIdHeader: 'x-request-id',
+      onProtoPoisoning: 'error',
+      onConstructorPoisoning: 'error',
+      frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers).response); },
+      clientErrorHandler: (err, socket) => this.clientError(err, socket),
+    });
+    registerBodyParsers(this.fastify, s.maxJsonDepth);
+    this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));
+  }
+
+  /** Registers the routes of every app on this address; the first app owns the 404. */
+  addRoutes(routes: CompiledRoute[]): void {
+    registerRoutes(this.fastify, routes, (route) => this.wrap(route));
+    this.fastify.setNotFoundHandler((_req, reply) => {
+      if (this.closing) return this.sendClosing(reply);
+      return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
+    });
+  }
+
+  private wrap(route: CompiledRoute): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+    const { runtime } = this.opts;
+    const accepts = route.accepts;
+    const narrowed = accepts !== undefined && DEFAULT_ACCEPTS.some((k) => !accepts.includes(k));
+    const run = route.run;
+    return async (req, reply) => {
+      if (this.closing) return this.sendClosing(reply);
+      if (narrowed && req.body !== undefined) {
+        const kind = contentKind(req.headers['content-type']);
+        if (kind !== undefined && !(accepts as AcceptKind[]).includes(kind as AcceptKind)) {
+          return sendResponse(reply, Response.error(415, genericMessage(415), 'UNSUPPORTED_MEDIA_TYPE'));
+        }
+      }
+      const ctx = new Context(req, reply, runtime);
+      let res: Response;
+      try {
+        res = await run(ctx);
+      } catch (err) {
+        res = this.toErrorResponse(err, req);
+      }
+      if (this.closing) reply.header('connection', 'close');
+      return sendResponse(reply, res) ?? reply;
+    };
+  }
+
+  private toErrorResponse(err: unknown, req: FastifyRequest): Response {
+    const { response, isInternal } = errorToResponse(err, this.opts.mappers);
+    if (isInternal) {
+      this.opts.logger.error('request failed', {
+        requestId: req.id, method: req.method, url: req.url,
+        error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) },
+      });
+    }
+    return response;
+  }
+
+  private fail(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
+    sendResponse(reply, this.toErrorResponse(err, req));
+  }
+
+  private sendClosing(reply: FastifyReply): FastifyReply | undefined {
+    reply.header('connection', 'close').header('retry-after', '5');
+    return sendResponse(reply, Response.error(503, 'Server is shutting down', 'SERVICE_UNAVAILABLE'));
+  }
+
+  private clientError(err: Error & { code?: string }, socket: Socket): void {
+    if (err.code === 'ECONNRESET' || socket.destroyed) return;
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify(Response.error(status, genericMessage(status)).toEnvelope());
+    if (socket.writable) {
+      socket.write(`HTTP/1.1 ${status} ${genericMessage(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    }
+    socket.destroy();
+  }
+
+  /** Starts listening; failure (e.g. EADDRINUSE) is a LokstraError naming app and address. */
+  async listen(): Promise<string> {
+    try {
+      const a = this.address;
+      return await this.fastify.listen(a.path !== undefined ? { path: a.path } : { host: a.host, port: a.port });
+    } catch (err) {
+      const a = this.address;
+      throw new LokstraError('LKS_ERR_CONFIG_LISTEN_FAILED', {
+        app: this.apps.join(', '), address: a.path ?? `${a.host}:${a.port}`, detail: (err as NodeJS.ErrnoException).code ?? (err as Error).message,
+      }, { cause: err });
+    }
+  }
+
+  /**
+   * Stops accepting, lets in-flight requests finish up to `deadlineMs`, then closes every remaining
+   * connection (a keep-alive client cannot hold shutdown). Idempotent.
+   */
+  close(deadlineMs: number): Promise<void> {
+    this.closed ??= (async () => {
+      this.closing = true;
+      const timer = setTimeout(() => this.fastify.server.closeAllConnections(), deadlineMs);
+      timer.unref();
+      try {
+        await this.fastify.close();
+      } finally {
+        clearTimeout(timer);
+      }
+    })();
+    return this.closed;
+  }
+
+  /** Route methods for the table dump. */
+  static methodsOf(route: CompiledRoute): HttpMethod[] {
+    return route.method === 'ALL' ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] : [route.method];
+  }
+}

@@ -1,0 +1,147 @@
+import type { Readable } from 'node:stream';
+import type { FieldErrors } from '../../errors/http-error';
+import { paginationMeta, Response, type PaginationInput } from './response';
+
+interface Pending {
+  message?: string;
+  code?: string;
+  status?: number;
+  meta?: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The response helpers of `Context`. `with*` called on the context before a helper applies to the
+ * response that helper makes, so chaining works in both orders.
+ */
+export class ResponseHelpers {
+  private pending: Pending | undefined;
+
+  withMessage(message: string): this {
+    (this.pending ??= {}).message = message;
+    return this;
+  }
+  withCode(code: string): this {
+    (this.pending ??= {}).code = code;
+    return this;
+  }
+  withStatus(status: number): this {
+    (this.pending ??= {}).status = status;
+    return this;
+  }
+  withMeta(meta: Record<string, unknown>): this {
+    const p = (this.pending ??= {});
+    p.meta = { ...p.meta, ...meta };
+    return this;
+  }
+  withHeader(name: string, value: string): this {
+    ((this.pending ??= {}).headers ??= {})[name.toLowerCase()] = value;
+    return this;
+  }
+
+  private make<T>(res: Response<T>): Response<T> {
+    const p = this.pending;
+    if (p === undefined) return res;
+    this.pending = undefined;
+    if (p.message !== undefined) res.message = p.message;
+    if (p.code !== undefined) res.code = p.code;
+    if (p.status !== undefined) res.withStatus(p.status);
+    if (p.meta !== undefined) res.withMeta(p.meta);
+    if (p.headers !== undefined) for (const [k, v] of Object.entries(p.headers)) res.withHeader(k, v);
+    return res;
+  }
+
+  /** 200 `OK` with data. */
+  ok<T>(data: T): Response<T> {
+    return this.make(new Response(200, 'OK', data));
+  }
+  /** 201 `CREATED`. */
+  okCreated<T>(data: T): Response<T> {
+    return this.make(new Response(201, 'CREATED', data));
+  }
+  /** 200 `UPDATED`, message "Updated successfully" unless set. */
+  okUpdated<T>(data: T): Response<T> {
+    return this.make(new Response(200, 'UPDATED', data, 'Updated successfully'));
+  }
+  /** 204, no body. */
+  okNoContent(): Response<never> {
+    const res = new Response<never>(204, 'NO_CONTENT');
+    res.kind = 'empty';
+    return this.make(res);
+  }
+  /** 200 `OK` with a list and its meta. */
+  okList<T>(items: T[], meta?: Record<string, unknown>): Response<T[]> {
+    const res = new Response(200, 'OK', items);
+    if (meta !== undefined) res.withMeta(meta);
+    return this.make(res);
+  }
+  /** 200 `OK` with `meta.pagination = { page, pageSize, total, totalPages, hasNext, hasPrev }`. */
+  okPagination<T>(items: T[], page: PaginationInput): Response<T[]> {
+    return this.make(new Response(200, 'OK', items).withMeta(paginationMeta(page)));
+  }
+  errorBadRequest(message: string, errors?: FieldErrors): Response<never> {
+    return this.make(Response.error(400, message, 'BAD_REQUEST', errors));
+  }
+  errorValidation(message: string, errors: FieldErrors): Response<never> {
+    return this.make(Response.error(400, message, 'VALIDATION_ERROR', errors));
+  }
+  /** 401; `scheme` (e.g. `Bearer`) sets `WWW-Authenticate`. */
+  errorUnauthorized(message: string, scheme?: string): Response<never> {
+    const res = Response.error(401, message, 'UNAUTHORIZED');
+    if (scheme !== undefined) res.withHeader('www-authenticate', scheme);
+    return this.make(res);
+  }
+  errorForbidden(message: string): Response<never> {
+    return this.make(Response.error(403, message, 'FORBIDDEN'));
+  }
+  errorNotFound(message: string): Response<never> {
+    return this.make(Response.error(404, message, 'NOT_FOUND'));
+  }
+  errorConflict(message: string): Response<never> {
+    return this.make(Response.error(409, message, 'CONFLICT'));
+  }
+  errorDuplicate(message: string): Response<never> {
+    return this.make(Response.error(409, message, 'DUPLICATE'));
+  }
+  /** 429 with `Retry-After` (seconds, default 1). */
+  errorTooManyRequests(message: string, retryAfterSeconds = 1): Response<never> {
+    return this.make(Response.error(429, message, 'TOO_MANY_REQUESTS').withHeader('retry-after', String(retryAfterSeconds)));
+  }
+  errorInternal(message: string): Response<never> {
+    return this.make(Response.error(500, message, 'INTERNAL_ERROR'));
+  }
+  errorServiceUnavailable(message: string): Response<never> {
+    return this.make(Response.error(503, message, 'SERVICE_UNAVAILABLE'));
+  }
+  /** An HTML page, not enveloped. */
+  html(html: string, status = 200): Response<never> {
+    return this.make(raw('text/html; charset=utf-8', html, status));
+  }
+  /** Plain text, not enveloped. */
+  text(text: string, status = 200): Response<never> {
+    return this.make(raw('text/plain; charset=utf-8', text, status));
+  }
+  /** Any payload with its content type, not enveloped. */
+  raw(contentType: string, payload: string | Buffer, status = 200): Response<never> {
+    return this.make(raw(contentType, payload, status));
+  }
+  /** Streams a readable, not enveloped. */
+  stream(readable: Readable, contentType = 'application/octet-stream'): Response<never> {
+    return this.make(raw(contentType, readable, 200));
+  }
+  /** A redirect (302 unless given). */
+  redirect(url: string, status = 302): Response<never> {
+    const res = new Response<never>(status, 'REDIRECT');
+    res.kind = 'redirect';
+    res.withHeader('location', url);
+    return this.make(res);
+  }
+}
+
+function raw(contentType: string, payload: string | Buffer | Readable, status: number): Response<never> {
+  const res = new Response<never>(status, 'RAW');
+  res.kind = 'raw';
+  res.contentType = contentType;
+  res.payload = payload;
+  return res;
+}

@@ -1,0 +1,115 @@
+import type { Readable } from 'node:stream';
+import { defaultCodeFor, type FieldErrors } from '../../errors/http-error';
+
+const BRAND = Symbol.for('lokstra.response');
+
+/** The JSON envelope every Lokstra response carries, keys in this order. */
+export interface Envelope<T = unknown> {
+  code: string;
+  success: boolean;
+  message?: string;
+  data?: T;
+  meta?: Record<string, unknown>;
+  errors?: FieldErrors;
+}
+
+/** How a response is sent: an envelope, no body, or a raw payload. */
+export type ResponseKind = 'envelope' | 'empty' | 'raw' | 'redirect';
+
+/**
+ * What a handler returns: status, envelope fields and headers, all chainable.
+ * @example
+ * return ctx.ok(user).withMessage('found').withHeader('x-cache', 'miss');
+ */
+export class Response<T = unknown> {
+  readonly [BRAND] = true;
+  status: number;
+  code: string;
+  success: boolean;
+  message: string | undefined;
+  data: T | undefined;
+  meta: Record<string, unknown> | undefined;
+  errors: FieldErrors | undefined;
+  headers: Record<string, string> | undefined;
+  kind: ResponseKind = 'envelope';
+  /** Payload of raw responses (string, Buffer or stream). */
+  payload: string | Buffer | Readable | undefined;
+  contentType: string | undefined;
+
+  constructor(status: number, code: string, data?: T, message?: string) {
+    this.status = status;
+    this.code = code;
+    this.success = status < 400;
+    this.data = data;
+    this.message = message;
+    this.meta = undefined;
+    this.errors = undefined;
+    this.headers = undefined;
+  }
+
+  /** True for a Response from any copy of the package. */
+  static is(value: unknown): value is Response {
+    return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  /** An error envelope with the default code for `status` unless one is given. */
+  static error(status: number, message: string, code = defaultCodeFor(status), errors?: FieldErrors): Response<never> {
+    const res = new Response<never>(status, code, undefined, message);
+    res.errors = errors;
+    return res;
+  }
+
+  withMessage(message: string): this {
+    this.message = message;
+    return this;
+  }
+  withCode(code: string): this {
+    this.code = code;
+    return this;
+  }
+  withStatus(status: number): this {
+    this.status = status;
+    this.success = status < 400;
+    return this;
+  }
+  withData(data: T): this {
+    this.data = data;
+    return this;
+  }
+  /** Merges into `meta`. */
+  withMeta(meta: Record<string, unknown>): this {
+    this.meta = this.meta ? { ...this.meta, ...meta } : meta;
+    return this;
+  }
+  withErrors(errors: FieldErrors): this {
+    this.errors = errors;
+    return this;
+  }
+  withHeader(name: string, value: string): this {
+    (this.headers ??= {})[name.toLowerCase()] = value;
+    return this;
+  }
+
+  /** The envelope object, keys in contract order, `undefined` omitted and `null` kept. */
+  toEnvelope(): Envelope<T> {
+    const out: Envelope<T> = { code: this.code, success: this.success };
+    if (this.message !== undefined) out.message = this.message;
+    if (this.data !== undefined) out.data = this.data;
+    if (this.meta !== undefined) out.meta = this.meta;
+    if (this.errors !== undefined) out.errors = this.errors;
+    return out;
+  }
+}
+
+/** Pagination input of `okPagination`. */
+export interface PaginationInput {
+  page: number;
+  pageSize: number;
+  total: number;
+}
+
+/** `meta.pagination` computed from page, page size and total. */
+export function paginationMeta({ page, pageSize, total }: PaginationInput): Record<string, unknown> {
+  const totalPages = pageSize > 0 ? Math.ceil(total / pageSize) : 0;
+  return { pagination: { page, pageSize, total, totalPages, hasNext: page < totalPages, hasPrev: page > 1 } };
+}

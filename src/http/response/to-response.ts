@@ -1,0 +1,79 @@
+import { Readable } from 'node:stream';
+import { HttpError, defaultCodeFor } from '../../errors/http-error';
+import { Response } from './response';
+
+const GENERIC_MESSAGES: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
+  406: 'Not acceptable', 408: 'Request timeout', 409: 'Conflict', 411: 'Length required',
+  413: 'Payload too large', 414: 'URI too long', 415: 'Unsupported media type', 429: 'Too many requests',
+  431: 'Request header fields too large', 500: 'Internal server error', 502: 'Bad gateway',
+  503: 'Service unavailable', 504: 'Gateway timeout',
+};
+
+/** The generic, safe message for a status. */
+export function genericMessage(status: number): string {
+  return GENERIC_MESSAGES[status] ?? (status >= 500 ? 'Internal server error' : 'Request error');
+}
+
+// Fastify's own client errors whose message is safe and more useful than the generic one.
+const FASTIFY_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Malformed JSON body',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Empty JSON body',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Unsupported media type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Payload too large',
+  FST_ERR_BAD_URL: 'Malformed URL',
+};
+
+/** A function that maps infrastructure errors (e.g. pg) to responses; `undefined` = not mine. */
+export type ErrorMapper = (error: unknown) => Response | undefined;
+
+/** Maps a handler's return value to a Response: `undefined` → 204, Buffer/stream → raw, else `ok`. */
+export function resultToResponse(result: unknown): Response {
+  if (Response.is(result)) return result;
+  if (result === undefined) {
+    const res = new Response<never>(204, 'NO_CONTENT');
+    res.kind = 'empty';
+    return res;
+  }
+  if (Buffer.isBuffer(result) || result instanceof Readable) {
+    const res = new Response<never>(200, 'RAW');
+    res.kind = 'raw';
+    res.payload = result;
+    res.contentType = 'application/octet-stream';
+    return res;
+  }
+  return new Response(200, 'OK', result);
+}
+
+/**
+ * Maps any thrown value to a Response. HttpError keeps its status and code; Fastify client errors
+ * (4xx) get their status with a safe message; anything else is a generic 500 (`isInternal` true).
+ */
+export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] = []): { response: Response; isInternal: boolean } {
+  if (Response.is(error)) return { response: error, isInternal: false };
+  if (HttpError.is(error)) {
+    const res = Response.error(error.status, error.message, error.code, error.errors);
+    if (error.meta) res.withMeta(error.meta);
+    if (error.headers) for (const [k, v] of Object.entries(error.headers)) res.withHeader(k, v);
+    return { response: res, isInternal: error.status >= 500 };
+  }
+  for (const mapper of mappers) {
+    const mapped = mapper(error);
+    if (mapped) return { response: mapped, isInternal: mapped.status >= 500 };
+  }
+  const status = clientErrorStatus(error);
+  if (status !== undefined) {
+    const code = (error as { code?: unknown }).code;
+    const message = (typeof code === 'string' && FASTIFY_MESSAGES[code]) || genericMessage(status);
+    return { response: Response.error(status, message, defaultCodeFor(status)), isInternal: false };
+  }
+  return { response: Response.error(500, genericMessage(500), 'INTERNAL_ERROR'), isInternal: true };
+}
+
+function clientErrorStatus(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  return status;
+}

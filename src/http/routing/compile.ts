@@ -1,0 +1,129 @@
+import { LokstraError } from '../../errors/lokstra-error';
+import type { Registry } from '../../container/registry';
+import type { ServiceContainer } from '../../container/service-container';
+import { metadata } from '../../metadata/store';
+import type { AcceptKind, HttpMethod } from '../../metadata/types';
+import type { Class } from '../../internal/types';
+import { bindDto, type DtoPlanCache } from '../binding/dto-binder';
+import { FieldErrorCollector } from '../binding/errors';
+import { compileParams, type ParamBinder } from '../binding/params-plan';
+import { Context } from '../context';
+import type { Response } from '../response/response';
+import { resultToResponse } from '../response/to-response';
+import { isBoundHandler } from './bind-handler';
+import { compose, type Terminal } from './compose';
+import type { ChainLevel, MiddlewareResolver } from './middleware-chain';
+import { resolveControllers } from './resolve-controllers';
+import { joinPath, type HandlerLike, type Router } from './router';
+
+/** A route ready to be registered on Fastify. */
+export interface CompiledRoute {
+  app: string;
+  method: HttpMethod;
+  url: string;
+  source: string;
+  handlerName: string;
+  accepts: AcceptKind[] | undefined;
+  run: Terminal<Context>;
+}
+
+/** What compiling needs from the Lokstra instance. */
+export interface CompileDeps {
+  registry: Registry;
+  container: ServiceContainer;
+  plans: DtoPlanCache;
+  middleware: MiddlewareResolver;
+}
+
+function toResponse(value: unknown): Response | Promise<Response> {
+  return value instanceof Promise ? value.then(resultToResponse) : resultToResponse(value);
+}
+
+function methodTerminal(controller: Class, method: string | symbol, deps: CompileDeps): Terminal<Context> {
+  const binders: ParamBinder<Context>[] = compileParams<Context>({ controller, method, cache: deps.plans, contextClass: Context });
+  const fn = (controller.prototype as Record<string | symbol, unknown>)[method];
+  if (typeof fn !== 'function') throw new LokstraError('LKS_ERR_ROUTE_INVALID', { source: `${controller.name}.${String(method)}`, detail: 'not a method' });
+  const singleton = deps.container.isPerRequest(controller) ? undefined : deps.container.get<object>(controller);
+  const invoke = (ctx: Context, args: unknown[]): Response | Promise<Response> =>
+    toResponse(fn.apply(singleton ?? ctx.container.get<object>(controller), args));
+  return (ctx) => {
+    const errors = new FieldErrorCollector();
+    const src = ctx.sources;
+    const args = new Array<unknown>(binders.length);
+    let pending = false;
+    for (let i = 0; i < binders.length; i++) {
+      const v = (binders[i] as ParamBinder<Context>)(ctx, src, errors);
+      if (v instanceof Promise) pending = true;
+      args[i] = v;
+    }
+    if (pending) return Promise.all(args).then((resolved) => { errors.throwIfAny(); return invoke(ctx, resolved); });
+    errors.throwIfAny();
+    return invoke(ctx, args);
+  };
+}
+
+function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps): { run: Terminal<Context>; name: string } {
+  if (typeof handler === 'string') {
+    const entry = deps.registry.handlers.get(handler);
+    if (entry === undefined) {
+      throw new LokstraError('LKS_ERR_ROUTE_HANDLER_NOT_FOUND', { name: handler, source, known: [...deps.registry.handlers.keys()].join(', ') || 'none' });
+    }
+    if (entry.kind === 'method') return { run: methodTerminal(entry.controller, entry.method, deps), name: handler };
+    return { run: handlerTerminal(entry.fn, source, deps).run, name: handler };
+  }
+  if (isBoundHandler(handler)) {
+    const plan = deps.plans.get(handler.dto);
+    const call = (ctx: Context, req: unknown): Response | Promise<Response> => toResponse(handler.fn(ctx, req));
+    return {
+      name: handler.fn.name || 'anonymous',
+      run: (ctx) => {
+        const errors = new FieldErrorCollector();
+        const req = bindDto(plan, ctx.sources, 'all', errors, true);
+        if (req instanceof Promise) return req.then((r) => { errors.throwIfAny(); return call(ctx, r); });
+        errors.throwIfAny();
+        return call(ctx, req);
+      },
+    };
+  }
+  if (typeof handler !== 'function') throw new LokstraError('LKS_ERR_ROUTE_INVALID', { source, detail: 'handler must be a function, bind(Dto, fn) or a registered name' });
+  return { run: (ctx) => toResponse(handler(ctx)), name: handler.name || 'anonymous' };
+}
+
+/** Compiles every route of an app's router tree (routes, groups, mounted controllers) at boot. */
+export function compileApp(app: string, root: Router, deps: CompileDeps): CompiledRoute[] {
+  const out: CompiledRoute[] = [];
+  const walk = (node: Router, outer: ChainLevel[], accepts: AcceptKind[] | undefined): void => {
+    const levels = [...outer, { refs: node.middleware, override: node.override, source: node.source }];
+    const nodeAccepts = node.accepts ?? accepts;
+    for (const route of node.routes) {
+      const { run, name } = handlerTerminal(route.handler, route.source, deps);
+      const chain = deps.middleware.resolveChain([...levels, { refs: route.middleware, override: route.override, source: route.source }]);
+      out.push({ app, method: route.method, url: joinPath(node.fullPrefix, route.path), source: route.source, handlerName: name, accepts: route.accepts ?? nodeAccepts, run: compose(chain, run) });
+    }
+    for (const mount of node.mounts) {
+      for (const controller of resolveControllers(mount, deps.registry)) {
+        out.push(...compileController(app, controller, node, [...levels, { refs: mount.options.middleware ?? [], override: false, source: mount.source }], nodeAccepts, mount.options.prefix ?? '', deps));
+      }
+    }
+    for (const child of node.groups) walk(child, levels, nodeAccepts);
+  };
+  walk(root, [], undefined);
+  return out;
+}
+
+function compileController(app: string, controller: Class, node: Router, levels: ChainLevel[], accepts: AcceptKind[] | undefined, prefix: string, deps: CompileDeps): CompiledRoute[] {
+  const ctl = metadata.getController(controller);
+  const classLevel: ChainLevel = { refs: metadata.getUse(controller), override: false, source: controller.name };
+  const classAccepts = metadata.getAccepts(controller);
+  return metadata.getRoutes(controller).map((route) => {
+    const source = `${controller.name}.${String(route.propertyKey)}`;
+    const methodLevel: ChainLevel = { refs: metadata.getUse(controller, route.propertyKey), override: false, source };
+    const chain = deps.middleware.resolveChain([...levels, classLevel, methodLevel]);
+    return {
+      app, method: route.method, source, handlerName: source,
+      url: joinPath(node.fullPrefix, prefix, ctl?.prefix ?? '', route.path),
+      accepts: metadata.getAccepts(controller, route.propertyKey) ?? classAccepts ?? accepts,
+      run: compose(chain, methodTerminal(controller, route.propertyKey, deps)),
+    };
+  });
+}

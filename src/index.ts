@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+
+export { Lokstra, type LokstraOptions, type LokstraHandle } from './lokstra';
+export {
+  Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Handler,
+  Path, Query, Header, Body, Bind, Ctx, Service, Inject, Module, defineModule,
+  type ServiceOptions,
+} from './decorators/index';
+export { Context, type ContextLogger, type RequestScope } from './http/context';
+export { App, type AppHandle } from './http/app';
+export { Router, type HandlerLike, type MountOptions } from './http/routing/router';
+export { bind, type BoundHandler } from './http/routing/bind-handler';
+export { Response, paginationMeta, type Envelope, type PaginationInput } from './http/response/response';
+export type { ErrorMapper } from './http/response/to-response';
+export { HttpError, LokstraError, ERROR_CODES, type ErrorCode, type FieldErrors, type HttpErrorOptions } from './errors/index';
+export { Registry, type MiddlewareOptions } from './container/registry';
+export { ServiceContainer } from './container/service-container';
+export type { Lifecycle } from './container/lifecycle';
+export { loadConfig, parseYaml, SEARCH_PLACES, parseDuration, parseSize } from './config/index';
+export type {
+  LokstraConfig, AppConfig, GroupConfig, RouteConfig, ServiceConfig, ModuleConfig, ServerConfig,
+  GlobalSettingConfig, MiddlewareConfig, EnvResolver,
+} from './config/index';
+export { createLogger, type Logger, type LoggerOptions } from './services/logger';
+export { isSecretKey } from './internal/secrets';
+export type {
+  HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory,
+  ModuleDefinition, ModuleRef, DefinedModule, ServiceFactory, ServiceFactoryContext, Token, Class,
+} from './metadata/types';

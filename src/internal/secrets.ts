@@ -1,0 +1,12 @@
+// One rule for what counts as a secret, shared by config errors, validation errors and logs (SPEC §6.3).
+const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|apikey|private[_-]?key|credentials?|authorization|cookie)$/i;
+
+/** True when a key name looks like it holds a secret (`password`, `api_key`, `clientSecret`…). */
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(key.replace(/[\s.]/g, ''));
+}
+
+/** Replaces the `user:password@` part of a URL-like string. */
+export function redactDsn(value: string): string {
+  return value.replace(/(\/\/[^:/@\s]*:)[^@/\s]*@/g, '$1***@');
+}

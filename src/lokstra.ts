@@ -1,0 +1,249 @@
+import { loadConfig } from './config/load';
+import { addressKey, parseAddress, resolveSettings, type Settings } from './config/settings';
+import type { LokstraConfig, ModuleConfig } from './config/types';
+import { defaultResolvers, type EnvResolver } from './config/interpolate';
+import { createConfigServices, declareConfigServices } from './container/config-services';
+import { startAll, stopAll, type CreatedService } from './container/lifecycle';
+import { Registry } from './container/registry';
+import { ServiceContainer } from './container/service-container';
+import { LokstraError } from './errors/lokstra-error';
+import { App, appFromConfig, type AppHandle } from './http/app';
+import { DtoPlanCache } from './http/binding/dto-binder';
+import type { ContextRuntime } from './http/context';
+import { Listener } from './http/listener';
+import type { ErrorMapper } from './http/response/to-response';
+import { compileApp, type CompiledRoute } from './http/routing/compile';
+import { MiddlewareResolver } from './http/routing/middleware-chain';
+import { resolveControllers } from './http/routing/resolve-controllers';
+import { isDefinedModule } from './metadata/defined-module';
+import type { ModuleRef } from './metadata/types';
+import type { Class, Token } from './internal/types';
+import { createLogger, type Logger } from './services/logger';
+import { loadYamlModules } from './container/yaml-modules';
+
+/** Options of `Lokstra.run`, `Lokstra.build` and `new Lokstra()`. */
+export interface LokstraOptions {
+  /** Module classes or `defineModule` objects registered before the config is applied. */
+  modules?: ModuleRef[];
+  /** Replace services by token (for tests). */
+  overrides?: Iterable<[Token, unknown]> | Record<string, unknown>;
+  /** Install SIGINT/SIGTERM handling (default true in `run`, false in `build`). */
+  handleSignals?: boolean;
+  /** Directory for config discovery and relative paths (default `process.cwd()`). */
+  cwd?: string;
+  /** Logger to use instead of the one built from `global_setting`. */
+  logger?: Logger;
+  /** Extra `${SOURCE:NAME}` resolvers for config interpolation. */
+  resolvers?: Record<string, EnvResolver>;
+  /** Map infrastructure errors (e.g. a database's) to responses. */
+  errorMappers?: ErrorMapper[];
+}
+
+/** A built (and, after `run`, listening) Lokstra deployment. */
+export interface LokstraHandle {
+  readonly apps: AppHandle[];
+  readonly container: ServiceContainer;
+  readonly registry: Registry;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  /** The routes of every app, as compiled (method, path, handler, app). */
+  readonly routes: readonly CompiledRoute[];
+  /** A service by class, name or symbol. */
+  getService<T>(token: Token<T>): T;
+  /** Starts listening on every app address (done by `run`). */
+  listen(): Promise<void>;
+  /** Drains and closes listeners, then stops services in reverse order. Idempotent. */
+  close(): Promise<void>;
+}
+
+function toOverrideMap(o: LokstraOptions['overrides']): Map<Token, unknown> {
+  if (o === undefined) return new Map();
+  if (Symbol.iterator in Object(o)) return new Map(o as Iterable<[Token, unknown]>);
+  return new Map(Object.entries(o as Record<string, unknown>));
+}
+
+/**
+ * The framework facade. One instance = one registry and one container; instances never share state.
+ * @example
+ * const handle = await Lokstra.run('lokstra.config.yaml', { modules: [UserModule] });
+ * // tests:
+ * const app = await Lokstra.build(config, { modules: [UserModule] });
+ * const res = await app.apps[0].inject({ method: 'GET', url: '/users/1' });
+ */
+export class Lokstra {
+  readonly registry = new Registry();
+  private readonly codeApps: App[] = [];
+  private readonly options: LokstraOptions;
+
+  constructor(options: LokstraOptions = {}) {
+    this.options = options;
+    for (const m of options.modules ?? []) this.registry.module(m);
+  }
+
+  /** Loads, validates and builds everything, listens on every app and handles SIGINT/SIGTERM. */
+  static async run(config?: string | LokstraConfig, options: LokstraOptions = {}): Promise<LokstraHandle> {
+    return new Lokstra(options).run(config);
+  }
+
+  /** Builds everything without listening (use `apps[i].inject()` in tests). */
+  static async build(config?: string | LokstraConfig, options: LokstraOptions = {}): Promise<LokstraHandle> {
+    return new Lokstra(options).build(config);
+  }
+
+  /** Declares an app in code (besides those in the config). */
+  app(name: string, address?: string | number): App {
+    const app = new App(name, address);
+    this.codeApps.push(app);
+    return app;
+  }
+
+  async run(config?: string | LokstraConfig): Promise<LokstraHandle> {
+    const handle = await this.build(config);
+    try {
+      await handle.listen();
+    } catch (err) {
+      await handle.close();
+      throw err;
+    }
+    if (this.options.handleSignals !== false) installSignals(handle);
+    return handle;
+  }
+
+  async build(config?: string | LokstraConfig): Promise<LokstraHandle> {
+    const resolvers = new Map([...defaultResolvers(), ...Object.entries(this.options.resolvers ?? {})]);
+    const loadOptions = this.options.cwd === undefined ? { resolvers } : { resolvers, cwd: this.options.cwd };
+    const { config: cfg, source } = await loadConfig(config, loadOptions);
+    const settings = resolveSettings(cfg.server?.global_setting);
+    const logger = this.options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
+    await this.registerModules(cfg.modules ?? [], source);
+    const apps = [...(cfg.apps ?? []).map((a, i) => appFromConfig(a, i, source)), ...this.codeApps];
+    this.mountDefaults(apps, logger);
+    const container = new ServiceContainer();
+    for (const app of apps) collectMounts(app, this.registry);
+    for (const svc of this.registry.services) container.addClass(svc);
+    for (const ctl of this.registry.controllers.values()) container.addClass(ctl as never, { controller: true });
+    declareConfigServices(cfg.services ?? [], this.registry, container);
+    this.checkRequiredServices(container);
+    container.prepare(toOverrideMap(this.options.overrides));
+    let started: CreatedService[] = [];
+    try {
+      await createConfigServices(cfg.services ?? [], this.registry, container);
+      container.createSingletons();
+      started = await startAll(container.created, settings.startTimeout);
+      return this.assemble({ apps, container, settings, logger, started });
+    } catch (err) {
+      await stopAll(started, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
+      throw err;
+    }
+  }
+
+  private async registerModules(entries: (ModuleConfig | ModuleRef)[], source: string | undefined): Promise<void> {
+    const refs = entries.filter((m): m is ModuleRef => typeof m === 'function' || isDefinedModule(m));
+    for (const ref of refs) this.registry.module(ref);
+    const yaml = entries.filter((m): m is ModuleConfig => typeof m === 'object' && !isDefinedModule(m));
+    for (const ref of await loadYamlModules(yaml, source, this.options.cwd)) this.registry.module(ref);
+  }
+
+  private mountDefaults(apps: App[], logger: Logger): void {
+    if (apps.length === 1 && (apps[0] as App).isEmpty) {
+      for (const ctl of this.registry.controllers.values()) (apps[0] as App).mount(ctl);
+      return;
+    }
+    if (apps.length > 1) {
+      const mounted = new Set<Class>();
+      for (const app of apps) for (const c of collectMounts(app, this.registry)) mounted.add(c);
+      for (const [name, ctl] of this.registry.controllers) {
+        if (!mounted.has(ctl)) logger.warn(`controller ${name} is registered but mounted on no app`, { code: 'LKS_WARN_UNMOUNTED_CONTROLLER' });
+      }
+    }
+  }
+
+  private checkRequiredServices(container: ServiceContainer): void {
+    for (const mod of this.registry.modules.values()) {
+      for (const svc of mod.requiredServices) {
+        if (!container.isKnown(svc)) throw new LokstraError('LKS_ERR_DI_MODULE_REQUIRES', { module: mod.name, service: svc });
+      }
+    }
+  }
+
+  private assemble(parts: { apps: App[]; container: ServiceContainer; settings: Settings; logger: Logger; started: CreatedService[] }): LokstraHandle {
+    const { apps, container, settings, logger, started } = parts;
+    const plans = new DtoPlanCache();
+    const resolver = new MiddlewareResolver(this.registry.middlewares);
+    const runtime: ContextRuntime = { plans, logger, createRequestScope: () => container.createRequestScope() };
+    const deps = { registry: this.registry, container, plans, middleware: resolver };
+    const listeners = new Map<string, Listener>();
+    const appHandles: AppHandle[] = [];
+    const routes: CompiledRoute[] = [];
+    const byListener = new Map<Listener, CompiledRoute[]>();
+    for (const app of apps) {
+      const address = parseAddress(app.address, `apps.${app.name}.address`);
+      const key = addressKey(address);
+      let listener = listeners.get(key);
+      if (listener === undefined) {
+        listener = new Listener({ address, settings, runtime, logger, mappers: this.options.errorMappers ?? [] });
+        listeners.set(key, listener);
+      }
+      listener.apps.push(app.name);
+      const compiled = compileApp(app.name, app, deps);
+      routes.push(...compiled);
+      byListener.set(listener, [...(byListener.get(listener) ?? []), ...compiled]);
+      const fastify = listener.fastify;
+      appHandles.push({ name: app.name, address: key, url: undefined, inject: (o) => fastify.inject(o as never) as never });
+    }
+    for (const [listener, list] of byListener) listener.addRoutes(list);
+    for (const r of routes) logger.debug('route', { app: r.app, method: r.method, path: r.url, handler: r.handlerName });
+    let closed: Promise<void> | undefined;
+    const handle: LokstraHandle = {
+      apps: appHandles, container, registry: this.registry, settings, logger, routes,
+      getService: <T>(token: Token<T>): T => container.get(token),
+      listen: async () => {
+        for (const listener of listeners.values()) {
+          const url = await listener.listen();
+          for (const h of appHandles) if (listener.apps.includes(h.name)) h.url = url;
+          logger.info(`listening on ${url}`, { apps: listener.apps });
+        }
+      },
+      close: () => (closed ??= (async () => {
+        await Promise.all([...listeners.values()].map((l) => l.close(settings.shutdownTimeout)));
+        await stopAll(started, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
+      })()),
+    };
+    return handle;
+  }
+}
+
+function collectMounts(app: App, registry: Registry): Class[] {
+  const out: Class[] = [];
+  const walk = (r: App['groups'][number] | App): void => {
+    for (const m of r.mounts) out.push(...resolveControllers(m, registry));
+    r.groups.forEach(walk);
+  };
+  walk(app);
+  return out;
+}
+
+function installSignals(handle: LokstraHandle): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      handle.logger.warn(`second ${signal}: forcing exit`);
+      process.exit(1);
+    }
+    stopping = true;
+    handle.logger.info(`${signal} received: shutting down`);
+    handle.close().then(() => process.exit(0), (err: unknown) => {
+      handle.logger.error('shutdown failed', { error: String(err) });
+      process.exit(1);
+    });
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  const originalClose = handle.close;
+  (handle as { close: () => Promise<void> }).close = () => {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+    return originalClose();
+  };
+}
+

@@ -1,0 +1,92 @@
+import type { Class, Token } from '../internal/types';
+
+/** HTTP methods a route can declare; `ALL` means every method. */
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL';
+
+/** Where a bound value comes from. */
+export type BindSource = 'path' | 'query' | 'header' | 'body';
+
+/** Options of the source decorators. */
+export interface SourceOptions {
+  /** Value must be present (path values always are). */
+  required?: boolean;
+  /** Element or value type when `design:type` cannot tell (arrays, interfaces). */
+  type?: 'string' | 'number' | 'boolean' | 'date' | Class;
+}
+
+/** Content families a route accepts for its body. */
+export type AcceptKind = 'json' | 'form' | 'multipart';
+
+/** A middleware reference as written in decorators or code: a function, a registered name, or a name with config. */
+export type MiddlewareRef = MiddlewareFn | string | { name: string; config?: Record<string, unknown> };
+
+/** `(ctx, next) => result`; `next()` resolves to the response about to be sent. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type MiddlewareFn = (ctx: any, next: () => Promise<any>) => unknown;
+
+export interface ControllerMeta {
+  prefix: string;
+}
+
+export interface RouteMeta {
+  method: HttpMethod;
+  path: string;
+  propertyKey: string | symbol;
+}
+
+export type ParamMeta =
+  | { index: number; kind: 'source'; source: BindSource; name: string | undefined; options: SourceOptions }
+  | { index: number; kind: 'bind'; dto: Class | undefined }
+  | { index: number; kind: 'ctx' };
+
+export interface PropertyMeta {
+  property: string;
+  source: BindSource;
+  name: string;
+  options: SourceOptions;
+}
+
+/** Service lifetimes. */
+export type Scope = 'singleton' | 'transient' | 'request';
+
+export interface ServiceMeta {
+  scope: Scope;
+  name: string | symbol | undefined;
+}
+
+/** Keys of a module definition (`@Module` or `defineModule`). */
+export interface ModuleDefinition {
+  name?: string;
+  imports?: ModuleRef[];
+  controllers?: Class[];
+  services?: Class[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handlers?: Record<string, (...args: any[]) => unknown>;
+  middleware?: Record<string, MiddlewareFactory>;
+  serviceFactories?: Record<string, ServiceFactory>;
+  requiredServices?: string[];
+}
+
+/** A module class or a `defineModule` object. */
+export type ModuleRef = Class | DefinedModule;
+
+/** What `defineModule` returns. */
+export interface DefinedModule extends ModuleDefinition {
+  readonly name: string;
+  readonly [key: symbol]: true;
+}
+
+/** Creates a middleware from its YAML/code config. */
+export type MiddlewareFactory = (config: Record<string, unknown>) => MiddlewareFn;
+
+/** What a service factory is given besides its config. */
+export interface ServiceFactoryContext {
+  /** The service's name (`db.main`). */
+  name: string;
+  getService<T>(token: Token<T>): T;
+}
+
+/** Creates a named service from its YAML config; may be async. */
+export type ServiceFactory = (config: Record<string, unknown>, ctx: ServiceFactoryContext) => unknown;
+
+export type { Class, Token };
