@@ -37,14 +37,14 @@ export function compileDto(cls: Class): DtoPlan {
     property: p.property,
     source: p.source,
     key: p.source === 'header' ? p.name.toLowerCase() : p.name,
-    target: resolveTarget(metadata.designType(proto, p.property), p.options, rules.intProps.has(p.property)),
+    target: resolveTarget(metadata.designType(proto, p.property), p.options, rules.hints.get(p.property)),
     required: p.source === 'path' || p.options.required === true,
   }));
   const declared = new Set(fields.map((f) => f.property));
   const ruleProps = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
   for (const property of ruleProps) {
     if (declared.has(property)) continue;
-    const target = resolveTarget(metadata.designType(proto, property), {}, rules.intProps.has(property));
+    const target = resolveTarget(metadata.designType(proto, property), {}, rules.hints.get(property));
     fields.push({ property, source: 'body', key: property, target, required: false });
   }
   return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules) };

@@ -12,15 +12,19 @@ function scalarOf(t: unknown): ScalarKind | undefined {
   }
 }
 
-/** Resolves a conversion target from `design:type`, the decorator's `type` option and `@IsInt`. */
-export function resolveTarget(designType: unknown, options: SourceOptions = {}, isInt = false): TargetType {
+/**
+ * Resolves a conversion target from the decorator's `type` option, `design:type`, and the kind
+ * implied by class-validator rules (`@IsInt` → integer; also fills in when `design:type` is missing,
+ * as under transpile-only compilers).
+ */
+export function resolveTarget(designType: unknown, options: SourceOptions = {}, hint?: ScalarKind): TargetType {
   const explicit = options.type;
-  const int = (k: ScalarKind): ScalarKind => (isInt && k === 'number' ? 'integer' : k);
+  const int = (k: ScalarKind): ScalarKind => (hint === 'integer' && k === 'number' ? 'integer' : k);
   if (designType === Array) {
-    const element = scalarOf(explicit) ?? 'string';
+    const element = scalarOf(explicit) ?? hint ?? 'any';
     return { kind: 'any', array: true, element: int(element), nested: undefined };
   }
-  const scalar = scalarOf(explicit) ?? scalarOf(designType);
+  const scalar = scalarOf(explicit) ?? scalarOf(designType) ?? (designType === Object || designType === undefined ? hint : undefined);
   if (scalar !== undefined) return { kind: int(scalar), array: false, element: 'any', nested: undefined };
   const cls = typeof explicit === 'function' ? explicit : designType;
   if (typeof cls === 'function' && cls !== Object) {

@@ -3,6 +3,7 @@ import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { LokstraError } from '../../errors/lokstra-error';
 import { isSecretKey } from '../../internal/secrets';
 import type { Class } from '../../internal/types';
+import type { ScalarKind } from './convert';
 import type { FieldErrorCollector } from './errors';
 
 const OPTIONS: ValidatorOptions = {
@@ -20,14 +21,17 @@ export type DtoValidator = (instance: object, errors: FieldErrorCollector) => vo
 interface RuleInfo {
   hasRules: boolean;
   isAsync: boolean;
-  intProps: Set<string>;
+  /** Scalar kinds implied by rules (`@IsInt` → integer…), used when `design:type` says nothing. */
+  hints: Map<string, ScalarKind>;
 }
+
+const HINTS: Record<string, ScalarKind> = { isInt: 'integer', isNumber: 'number', isBoolean: 'boolean', isDate: 'date', isString: 'string' };
 
 /** Reads class-validator's metadata for a DTO once: whether it has rules, async rules, and `@IsInt` properties. */
 export function inspectRules(cls: Class, seen = new Set<Class>()): RuleInfo {
   const storage = getMetadataStorage();
   const metas = storage.getTargetValidationMetadatas(cls, '', true, false);
-  const info: RuleInfo = { hasRules: false, isAsync: false, intProps: new Set() };
+  const info: RuleInfo = { hasRules: false, isAsync: false, hints: new Map() };
   seen.add(cls);
   for (const m of metas) {
     if (NOT_RULES.has(m.type)) continue;
@@ -35,7 +39,8 @@ export function inspectRules(cls: Class, seen = new Set<Class>()): RuleInfo {
     if (m.type === 'customValidation') {
       const constraint = storage.getTargetValidatorConstraints(m.constraintCls)[0];
       if (constraint?.async) info.isAsync = true;
-      if (m.name === 'isInt' || constraint?.name === 'isInt') info.intProps.add(m.propertyName);
+      const hint = HINTS[m.name ?? ''] ?? HINTS[constraint?.name ?? ''];
+      if (hint !== undefined && info.hints.get(m.propertyName) !== 'integer') info.hints.set(m.propertyName, hint);
     }
     if (m.type === 'nestedValidation') info.isAsync = info.isAsync || nestedIsAsync(cls, m.propertyName, seen);
   }

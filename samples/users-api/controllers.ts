@@ -1,0 +1,59 @@
+import { Body, Context, Delete, Get, Patch, Path, Post, Route } from '../../src/index';
+import { CreateOrderRequest, CreateUserDto, ListUsersRequest, UpdateUserDto } from './dto';
+import { OrderRepository, UserRepository } from './repositories';
+
+@Route('/users')
+export class UserController {
+  constructor(private readonly users: UserRepository) {}
+
+  @Get('/')
+  list(ctx: Context, req: ListUsersRequest) {
+    const { items, total } = this.users.list(req.page, req.pageSize, req.search);
+    return ctx.okPagination(items, { page: req.page, pageSize: req.pageSize, total });
+  }
+
+  @Get('/:id')
+  get(@Path('id') id: number) {
+    return this.users.find(id);
+  }
+
+  @Post('/')
+  create(@Body() dto: CreateUserDto, ctx: Context) {
+    return ctx.okCreated(this.users.create(dto));
+  }
+
+  @Patch('/:id')
+  update(@Path('id') id: number, @Body() dto: UpdateUserDto, ctx: Context) {
+    return ctx.okUpdated(this.users.update(id, dto));
+  }
+
+  @Delete('/:id')
+  remove(@Path('id') id: number) {
+    this.users.remove(id);
+  }
+}
+
+@Route('/users/:userId/orders')
+export class OrderController {
+  constructor(private readonly orders: OrderRepository) {}
+
+  @Get('/')
+  list(@Path('userId') userId: number, ctx: Context) {
+    return ctx.okList(this.orders.forUser(userId));
+  }
+
+  @Post('/')
+  create(ctx: Context, req: CreateOrderRequest) {
+    return ctx.okCreated(this.orders.create(req.userId, req.items));
+  }
+}
+
+@Route('/stats')
+export class AdminController {
+  constructor(private readonly users: UserRepository, private readonly orders: OrderRepository) {}
+
+  @Get('/')
+  stats() {
+    return { users: this.users.count(), orders: this.orders.count() };
+  }
+}
