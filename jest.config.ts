@@ -6,7 +6,10 @@ const config: Config = {
   testMatch: ['**/*.test.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', isolatedModules: false, diagnostics: { warnOnly: false } }],
+    // cookie@2 (used by Fastify's inject) is ESM-only; Jest on Node 20 cannot require() ESM, so it is compiled to CJS.
+    '/node_modules/cookie/.+\\.js$': ['babel-jest', { plugins: ['@babel/plugin-transform-modules-commonjs'] }],
   },
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 20000,
   collectCoverageFrom: ['src/**/*.ts'],

@@ -125,14 +125,17 @@ export class Lokstra {
     declareConfigServices(cfg.services ?? [], this.registry, container);
     this.checkRequiredServices(container);
     container.prepare(toOverrideMap(this.options.overrides));
-    let started: CreatedService[] = [];
+    const started: CreatedService[] = [];
     try {
       await createConfigServices(cfg.services ?? [], this.registry, container);
       container.createSingletons();
-      started = await startAll(container.created, settings.startTimeout);
+      await startAll(container.created, settings.startTimeout, started);
       return this.assemble({ apps, container, settings, logger, started });
     } catch (err) {
-      await stopAll(started, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
+      // Stop everything created so far (resources such as pools exist before onStart), except the service that failed.
+      const failed = LokstraError.is(err) ? err.params.name : undefined;
+      const toStop = container.created.filter((c) => c.name !== failed);
+      await stopAll(toStop, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
       throw err;
     }
   }

@@ -22,9 +22,11 @@ function withTimeout<T>(work: Promise<T>, ms: number, onTimeout: () => Error): P
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Calls `onStart` in creation order; a hang or failure fails boot, naming the service. */
-export async function startAll(services: CreatedService[], timeoutMs: number): Promise<CreatedService[]> {
-  const started: CreatedService[] = [];
+/**
+ * Calls `onStart` in creation order, pushing each started service to `started` (so the caller can
+ * stop them if a later one fails); a hang or failure fails boot, naming the service.
+ */
+export async function startAll(services: CreatedService[], timeoutMs: number, started: CreatedService[] = []): Promise<CreatedService[]> {
   for (const svc of services) {
     const hook = (svc.instance as Lifecycle | null)?.onStart;
     if (typeof hook === 'function') {

@@ -45,16 +45,15 @@ export class ServiceContainer {
 
   /** Registers a class (a service, or a controller). Re-registering the same class merges names. */
   addClass(cls: Newable, options: AddClassOptions = {}): void {
-    const existing = this.entries.get(cls);
-    if (existing) {
-      if (options.name !== undefined && !existing.names.includes(options.name)) existing.names.push(options.name);
-      existing.controller ||= options.controller === true;
-      return;
-    }
     const meta = metadata.getService(cls);
     const name = options.name ?? meta?.name;
-    const entry: ClassEntry = { cls, scope: options.scope ?? meta?.scope ?? 'singleton', names: name === undefined ? [] : [name], deps: [], controller: options.controller === true };
+    const entry = this.entries.get(cls) ?? { cls, scope: options.scope ?? meta?.scope ?? 'singleton', names: [], deps: [], controller: false };
+    entry.controller ||= options.controller === true;
     this.entries.set(cls, entry);
+    if (name === undefined || entry.names.includes(name)) return;
+    if (this.names.has(name) || this.pending.has(name)) throw new LokstraError('LKS_ERR_DI_DUPLICATE', { kind: 'service', name: tokenName(name) });
+    entry.names.push(name);
+    this.names.set(name, cls);
   }
 
   /** Declares a named service created later (YAML/factory), so dependencies on it validate. */
@@ -87,12 +86,6 @@ export class ServiceContainer {
   prepare(overrides: Map<Token, unknown>): void {
     for (const [token, value] of overrides) this.bindValue(token, value);
     for (const entry of [...this.entries.values()]) this.resolveDeps(entry);
-    for (const entry of this.entries.values()) {
-      for (const name of entry.names) {
-        if (this.names.has(name) || this.pending.has(name)) throw new LokstraError('LKS_ERR_DI_DUPLICATE', { kind: 'service', name: tokenName(name) });
-        this.names.set(name, entry.cls);
-      }
-    }
     topoSort([...this.entries.keys()], (cls) => this.depClasses(cls));
     this.computeTaint();
     for (const entry of this.entries.values()) {
