@@ -32,8 +32,6 @@ export const ERROR_CODES = {
   LKS_ERR_SERVICE_START_TIMEOUT: { status: 500, message: "service '{name}' did not finish onStart within {timeout} ms" },
   LKS_ERR_SERVICE_START_FAILED: { status: 500, message: "service '{name}' failed to start: {detail}" },
   LKS_ERR_SERVICE_STOP_FAILED: { status: 500, message: "service '{name}' failed to stop: {detail}" },
-  LKS_ERR_HTMX_NOT_AVAILABLE: { status: 500, message: 'HTMX mounts are not available in this version ({detail})' },
-  LKS_ERR_CLI_USAGE: { status: 500, message: 'usage: {detail}' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A code from the `LKS_ERR_*` registry. */
