@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 import { loadConfig } from './config/load';
 import { addressKey, parseAddress, resolveSettings, type Settings } from './config/settings';
 import type { LokstraConfig, ModuleConfig } from './config/types';
@@ -37,6 +38,11 @@ export interface LokstraOptions {
   resolvers?: Record<string, EnvResolver>;
   /** Map infrastructure errors (e.g. a database's) to responses. */
   errorMappers?: ErrorMapper[];
+  /**
+   * Called once per listener with its Fastify instance before routes are added: register Fastify
+   * plugins or hooks underneath Lokstra (they see every request of the apps on that listener).
+   */
+  onFastify?: (fastify: FastifyInstance, apps: string[]) => void | Promise<void>;
 }
 
 /** A built (and, after `run`, listening) Lokstra deployment. */
@@ -130,7 +136,7 @@ export class Lokstra {
       await createConfigServices(cfg.services ?? [], this.registry, container);
       container.createSingletons();
       await startAll(container.created, settings.startTimeout, started);
-      return this.assemble({ apps, container, settings, logger, started });
+      return await this.assemble({ apps, container, settings, logger, started });
     } catch (err) {
       // Stop everything created so far (resources such as pools exist before onStart), except the service that failed.
       const failed = LokstraError.is(err) ? err.params.name : undefined;
@@ -169,7 +175,7 @@ export class Lokstra {
     }
   }
 
-  private assemble(parts: { apps: App[]; container: ServiceContainer; settings: Settings; logger: Logger; started: CreatedService[] }): LokstraHandle {
+  private async assemble(parts: { apps: App[]; container: ServiceContainer; settings: Settings; logger: Logger; started: CreatedService[] }): Promise<LokstraHandle> {
     const { apps, container, settings, logger, started } = parts;
     const plans = new DtoPlanCache();
     const resolver = new MiddlewareResolver(this.registry.middlewares);
@@ -192,10 +198,13 @@ export class Lokstra {
       routes.push(...compiled);
       byListener.set(listener, [...(byListener.get(listener) ?? []), ...compiled]);
       const fastify = listener.fastify;
-      appHandles.push({ name: app.name, address: key, url: undefined, inject: (o) => fastify.inject(o as never) as never });
+      appHandles.push({ name: app.name, address: key, url: undefined, fastify, inject: (o) => fastify.inject(o as never) as never });
     }
-    for (const [listener, list] of byListener) listener.addRoutes(list);
-    for (const r of routes) logger.debug('route', { app: r.app, method: r.method, path: r.url, handler: r.handlerName });
+    for (const [listener, list] of byListener) {
+      await this.options.onFastify?.(listener.fastify, [...listener.apps]);
+      listener.addRoutes(list);
+    }
+    for (const r of routes) logger.debug('route', { app: r.app, method: r.method, path: r.url, handler: r.handlerName, middleware: r.middleware });
     let closed: Promise<void> | undefined;
     const handle: LokstraHandle = {
       apps: appHandles, container, registry: this.registry, settings, logger, routes,

@@ -1,4 +1,4 @@
-import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { AppConfig, GroupConfig, RouteConfig } from '../config/types';
 import type { MiddlewareRef } from '../metadata/types';
 import { Router } from './routing/router';
@@ -33,6 +33,8 @@ export interface AppHandle {
   /** The configured address; after `run`, the bound URL is in `url`. */
   readonly address: string;
   url: string | undefined;
+  /** The Fastify instance of this app's listener (shared by apps on the same address). */
+  readonly fastify: FastifyInstance;
   /** In-process request (Fastify's `inject`), for tests. */
   inject(options: InjectOptions | string): Promise<LightMyRequestResponse>;
 }

@@ -86,7 +86,7 @@ export class Listener {
         res = this.toErrorResponse(err, req);
       }
       if (reply.sent) {
-        if (res.kind !== 'empty') this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: req.url }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
+        if (res.kind !== 'empty' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: req.url }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
         return reply;
       }
       if (this.closing) reply.header('connection', 'close');

@@ -23,6 +23,7 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Content-Length does not match the body',
   FST_ERR_CTP_BODY_TOO_LARGE: 'Payload too large',
   FST_ERR_BAD_URL: 'Malformed URL',
+  FST_ERR_HANDLER_TIMEOUT: 'Request timed out',
 };
 
 /** A function that maps infrastructure errors (e.g. pg) to responses; `undefined` = not mine. */
@@ -62,18 +63,21 @@ export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] 
     const mapped = mapper(error);
     if (mapped) return { response: mapped, isInternal: mapped.status >= 500 };
   }
-  const status = clientErrorStatus(error);
+  const status = knownStatus(error);
   if (status !== undefined) {
     const code = (error as { code?: unknown }).code;
     const message = (typeof code === 'string' && FASTIFY_MESSAGES[code]) || genericMessage(status);
-    return { response: Response.error(status, message, defaultCodeFor(status)), isInternal: false };
+    return { response: Response.error(status, message, defaultCodeFor(status)), isInternal: status >= 500 && status !== 503 };
   }
   return { response: Response.error(500, genericMessage(500), 'INTERNAL_ERROR'), isInternal: true };
 }
 
-function clientErrorStatus(error: unknown): number | undefined {
+// Client errors (4xx) from any library keep their status; 5xx only from Fastify itself (e.g. its
+// handler timeout → 503), since other libraries' 5xx say nothing safe about the cause.
+function knownStatus(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const status = (error as { statusCode?: unknown }).statusCode;
-  if (typeof status !== 'number' || status < 400 || status >= 500) return undefined;
+  const { statusCode: status, code } = error as { statusCode?: unknown; code?: unknown };
+  if (typeof status !== 'number' || status < 400 || status > 599) return undefined;
+  if (status >= 500 && !(typeof code === 'string' && code.startsWith('FST_ERR_'))) return undefined;
   return status;
 }

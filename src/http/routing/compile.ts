@@ -23,6 +23,8 @@ export interface CompiledRoute {
   url: string;
   source: string;
   handlerName: string;
+  /** Middleware names in run order, for the route table. */
+  middleware: string[];
   accepts: AcceptKind[] | undefined;
   run: Terminal<Context>;
 }
@@ -98,7 +100,10 @@ export function compileApp(app: string, root: Router, deps: CompileDeps): Compil
     for (const route of node.routes) {
       const { run, name } = handlerTerminal(route.handler, route.source, deps);
       const chain = deps.middleware.resolveChain([...levels, { refs: route.middleware, override: route.override, source: route.source }]);
-      out.push({ app, method: route.method, url: joinPath(node.fullPrefix, route.path), source: route.source, handlerName: name, accepts: route.accepts ?? nodeAccepts, run: compose(chain, run) });
+      out.push({
+        app, method: route.method, url: joinPath(node.fullPrefix, route.path), source: route.source, handlerName: name,
+        middleware: chain.names, accepts: route.accepts ?? nodeAccepts, run: compose(chain.fns, run),
+      });
     }
     for (const mount of node.mounts) {
       for (const controller of resolveControllers(mount, deps.registry)) {
@@ -120,10 +125,10 @@ function compileController(app: string, controller: Class, node: Router, levels:
     const methodLevel: ChainLevel = { refs: metadata.getUse(controller, route.propertyKey), override: false, source };
     const chain = deps.middleware.resolveChain([...levels, classLevel, methodLevel]);
     return {
-      app, method: route.method, source, handlerName: source,
+      app, method: route.method, source, handlerName: source, middleware: chain.names,
       url: joinPath(node.fullPrefix, prefix, ctl?.prefix ?? '', route.path),
       accepts: metadata.getAccepts(controller, route.propertyKey) ?? classAccepts ?? accepts,
-      run: compose(chain, methodTerminal(controller, route.propertyKey, deps)),
+      run: compose(chain.fns, methodTerminal(controller, route.propertyKey, deps)),
     };
   });
 }

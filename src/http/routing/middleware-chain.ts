@@ -31,7 +31,7 @@ export class MiddlewareResolver {
 
   constructor(private readonly registry: ReadonlyMap<string, MiddlewareEntry>) {}
 
-  resolveChain(levels: readonly ChainLevel[]): MiddlewareFn[] {
+  resolveChain(levels: readonly ChainLevel[]): { fns: MiddlewareFn[]; names: string[] } {
     let start = 0;
     levels.forEach((level, i) => { if (level.override) start = i; });
     const byName = new Map<string, Resolved>();
@@ -51,7 +51,8 @@ export class MiddlewareResolver {
         list.push(resolved);
       }
     }
-    return list.sort((a, b) => a.priority - b.priority || a.order - b.order).map((r) => r.fn);
+    list.sort((a, b) => a.priority - b.priority || a.order - b.order);
+    return { fns: list.map((r) => r.fn), names: list.map((r) => r.name ?? (r.fn.name || 'anonymous')) };
   }
 
   private resolve(ref: MiddlewareRef, source: string, order: number): Resolved | undefined {
