@@ -9,6 +9,7 @@ import { Response } from './response/response';
 import { sendResponse } from './response/send';
 import { errorToResponse, genericMessage, type ErrorMapper } from './response/to-response';
 import type { CompiledRoute } from './routing/compile';
+import { MethodIndex } from './method-index';
 import { registerRoutes } from './route-table';
 
 /** What a listener needs besides its routes. */
@@ -49,7 +50,7 @@ export class Listener {
       requestIdHeader: 'x-request-id',
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',
-      frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers).response); },
+      frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers, true).response); },
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
     });
     registerBodyParsers(this.fastify, s.maxJsonDepth);
@@ -58,10 +59,14 @@ export class Listener {
 
   /** Registers the routes of every app on this address; the first app owns the 404. */
   addRoutes(routes: CompiledRoute[]): void {
-    registerRoutes(this.fastify, routes, (route) => this.wrap(route));
-    this.fastify.setNotFoundHandler((_req, reply) => {
+    const index = new MethodIndex(this.opts.settings);
+    registerRoutes(this.fastify, routes, (route) => this.wrap(route), index);
+    this.fastify.setNotFoundHandler((req, reply) => {
       if (this.closing) return this.sendClosing(reply);
-      return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
+      const allow = index.allowFor(req.raw.url ?? '/');
+      if (allow === undefined) return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
+      if (req.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
+      return sendResponse(reply, Response.error(405, genericMessage(405), 'METHOD_NOT_ALLOWED').withHeader('allow', allow));
     });
   }
 
@@ -94,8 +99,8 @@ export class Listener {
     };
   }
 
-  private toErrorResponse(err: unknown, req: FastifyRequest): Response {
-    const { response, isInternal } = errorToResponse(err, this.opts.mappers);
+  private toErrorResponse(err: unknown, req: FastifyRequest, fromFramework = false): Response {
+    const { response, isInternal } = errorToResponse(err, this.opts.mappers, fromFramework);
     if (isInternal) {
       this.opts.logger.error('request failed', {
         requestId: req.id, method: req.method, url: req.url,
@@ -105,8 +110,9 @@ export class Listener {
     return response;
   }
 
+  // Fastify's error handler only sees errors from its own lifecycle: handler errors are caught in `wrap`.
   private fail(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
-    sendResponse(reply, this.toErrorResponse(err, req));
+    sendResponse(reply, this.toErrorResponse(err, req, true));
   }
 
   private sendClosing(reply: FastifyReply): FastifyReply | undefined {

@@ -1,5 +1,6 @@
 // One rule for what counts as a secret, shared by config errors, validation errors and logs (SPEC §6.3).
-const SECRET_KEY = /(pass(word|wd)?|secret|token|api[_-]?key|apikey|private[_-]?key|credentials?|authorization|cookie)$/i;
+// Matches anywhere in the name (`passwordConfirmation`, `x-api-key`, `clientSecret`); bare `pass` only as a whole word.
+const SECRET_KEY = /(passw(or)?d|passphrase|secret|token|api[_-]?key|private[_-]?key|credential|authorization|cookie|^pass$|^pwd$)/i;
 
 /** True when a key name looks like it holds a secret (`password`, `api_key`, `clientSecret`…). */
 export function isSecretKey(key: string): boolean {

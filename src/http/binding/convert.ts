@@ -54,8 +54,15 @@ function checkNumber(n: number, kind: ScalarKind, field: string, fail: (f: Conve
   return n;
 }
 
+// `new Date('2024-02-30')` rolls over to March 1st; a calendar date must exist as written.
+function calendarDateExists(value: string): boolean {
+  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const probe = new Date(Date.UTC(y, m - 1, d));
+  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+}
+
 function toDate(value: string, field: string, fail: (f: ConversionFailure) => void): unknown {
-  const date = ISO_DATE.test(value) ? new Date(value) : undefined;
+  const date = ISO_DATE.test(value) && calendarDateExists(value) ? new Date(value) : undefined;
   if (date === undefined || Number.isNaN(date.getTime())) {
     return fail({ message: `${field} must be an ISO-8601 date`, constraint: 'isDate' }), FAIL;
   }

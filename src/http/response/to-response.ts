@@ -48,10 +48,11 @@ export function resultToResponse(result: unknown): Response {
 }
 
 /**
- * Maps any thrown value to a Response. HttpError keeps its status and code; Fastify client errors
- * (4xx) get their status with a safe message; anything else is a generic 500 (`isInternal` true).
+ * Maps any thrown value to a Response. HttpError keeps its status and code; errors raised by Fastify's
+ * own lifecycle (`fromFramework`: parsing, limits, timeouts) keep their status with a safe message;
+ * anything else — including user errors that merely carry a `statusCode` — is a generic 500.
  */
-export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] = []): { response: Response; isInternal: boolean } {
+export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] = [], fromFramework = false): { response: Response; isInternal: boolean } {
   if (Response.is(error)) return { response: error, isInternal: false };
   if (HttpError.is(error)) {
     const res = Response.error(error.status, error.message, error.code, error.errors);
@@ -63,7 +64,7 @@ export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] 
     const mapped = mapper(error);
     if (mapped) return { response: mapped, isInternal: mapped.status >= 500 };
   }
-  const status = knownStatus(error);
+  const status = fromFramework ? knownStatus(error) : undefined;
   if (status !== undefined) {
     const code = (error as { code?: unknown }).code;
     const message = (typeof code === 'string' && FASTIFY_MESSAGES[code]) || genericMessage(status);

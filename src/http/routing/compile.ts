@@ -96,6 +96,8 @@ export function compileApp(app: string, root: Router, deps: CompileDeps): Compil
   const out: CompiledRoute[] = [];
   const walk = (node: Router, outer: ChainLevel[], accepts: AcceptKind[] | undefined): void => {
     const levels = [...outer, { refs: node.middleware, override: node.override, source: node.source }];
+    // Resolve this level even when it has no routes, so an unknown middleware name always fails boot.
+    deps.middleware.resolveChain(levels);
     const nodeAccepts = node.accepts ?? accepts;
     for (const route of node.routes) {
       const { run, name } = handlerTerminal(route.handler, route.source, deps);
