@@ -21,6 +21,7 @@ import type { ModuleRef } from './metadata/types';
 import type { Class, Token } from './internal/types';
 import { createLogger, type Logger } from './services/logger';
 import { loadYamlModules } from './container/yaml-modules';
+import { bindModuleSettings } from './container/module-settings';
 
 /** Options of `Lokstra.run`, `Lokstra.build` and `new Lokstra()`. */
 export interface LokstraOptions {
@@ -118,9 +119,11 @@ export class Lokstra {
   async build(config?: string | LokstraConfig): Promise<LokstraHandle> {
     const resolvers = new Map([...defaultResolvers(), ...Object.entries(this.options.resolvers ?? {})]);
     const loadOptions = this.options.cwd === undefined ? { resolvers } : { resolvers, cwd: this.options.cwd };
-    const { config: cfg, source } = await loadConfig(config, loadOptions);
+    const { config: cfg, source, warnings } = await loadConfig(config, loadOptions);
     const settings = resolveSettings(cfg.server?.global_setting);
     const logger = this.options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
+    for (const w of warnings) logger.warn(w, { code: 'LKS_WARN_CONFIG' });
+    rejectUnavailableMounts(cfg);
     await this.registerModules(cfg.modules ?? [], source);
     const apps = [...(cfg.apps ?? []).map((a, i) => appFromConfig(a, i, source)), ...this.codeApps];
     this.mountDefaults(apps, logger);
@@ -129,6 +132,7 @@ export class Lokstra {
     for (const svc of this.registry.services) container.addClass(svc);
     for (const ctl of this.registry.controllers.values()) container.addClass(ctl as never, { controller: true });
     declareConfigServices(cfg.services ?? [], this.registry, container);
+    bindModuleSettings(cfg, this.registry, container, source);
     this.checkRequiredServices(container);
     container.prepare(toOverrideMap(this.options.overrides));
     const started: CreatedService[] = [];
@@ -151,6 +155,14 @@ export class Lokstra {
     for (const ref of refs) this.registry.module(ref);
     const yaml = entries.filter((m): m is ModuleConfig => typeof m === 'object' && !isDefinedModule(m));
     for (const ref of await loadYamlModules(yaml, source, this.options.cwd)) this.registry.module(ref);
+    yaml.forEach((m, i) => {
+      if (!this.registry.modules.has(m.name)) {
+        throw new LokstraError('LKS_ERR_CONFIG_INVALID', {
+          path: `modules[${i}].name`, detail: `no module named '${m.name}' is registered; registered: ${[...this.registry.modules.keys()].join(', ') || 'none'} (give a path, or pass the module in options.modules)`,
+        });
+      }
+      for (const svc of m.required_services ?? []) this.registry.modules.get(m.name)?.requiredServices.push(svc);
+    });
   }
 
   private mountDefaults(apps: App[], logger: Logger): void {
@@ -223,6 +235,17 @@ export class Lokstra {
     };
     return handle;
   }
+}
+
+const UNAVAILABLE_MOUNTS = ['mount_static', 'mount_spa', 'mount_htmx', 'mount_reverse_proxy'] as const;
+
+// The schema knows these keys (configs carry over from Go), but this version does not serve them yet:
+// failing loudly beats silently not serving files.
+function rejectUnavailableMounts(cfg: LokstraConfig): void {
+  (cfg.apps ?? []).forEach((app, i) => {
+    const key = UNAVAILABLE_MOUNTS.find((k) => (app as unknown as Record<string, unknown>)[k] !== undefined);
+    if (key) throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `apps[${i}].${key}`, detail: `${key} is not available in this version of Lokstra yet` });
+  });
 }
 
 function collectMounts(app: App, registry: Registry): Class[] {

@@ -42,6 +42,9 @@ export interface RouteConfig {
 /** A route group: prefix, middleware, controllers, routes and nested groups. */
 export interface GroupConfig {
   prefix: string;
+  /** YAML files whose `routes` and `groups` join this group (relative to the including file). */
+  load_from?: string[];
+  include?: string[];
   middleware?: MiddlewareConfig[];
   override_middleware?: boolean;
   accepts?: AcceptKind[];
@@ -88,4 +91,6 @@ export interface LoadedConfig {
   config: LokstraConfig;
   /** The file (or directory) it was read from; `undefined` for objects. */
   source: string | undefined;
+  /** Non-fatal findings (legacy Go keys…), to be logged. */
+  warnings: string[];
 }

@@ -21,6 +21,7 @@ export interface ModuleRecord {
   name: string;
   controllers: Class[];
   requiredServices: string[];
+  settings: Class | Record<string, unknown> | undefined;
 }
 
 /** Options of {@link Registry.middleware}. */
@@ -98,7 +99,7 @@ export class Registry {
     for (const [n, fn] of Object.entries(def.handlers ?? {})) this.handler(n, fn);
     for (const [n, f] of Object.entries(def.middleware ?? {})) this.middleware(n, f);
     for (const [n, f] of Object.entries(def.serviceFactories ?? {})) this.serviceFactory(n, f);
-    this.modules.set(name, { name, controllers: [...(def.controllers ?? [])], requiredServices: [...(def.requiredServices ?? [])] });
+    this.modules.set(name, { name, controllers: [...(def.controllers ?? [])], requiredServices: [...(def.requiredServices ?? [])], settings: def.settings });
     return this;
   }
 

@@ -65,6 +65,11 @@ export interface ModuleDefinition {
   middleware?: Record<string, MiddlewareFactory>;
   serviceFactories?: Record<string, ServiceFactory>;
   requiredServices?: string[];
+  /**
+   * Typed settings (YAML `modules[].settings`): a class-validator class, or a JSON Schema object.
+   * Validated at boot and injectable as `<module name>.settings` (and by the class).
+   */
+  settings?: Class | Record<string, unknown>;
 }
 
 /** A module class or a `defineModule` object. */
