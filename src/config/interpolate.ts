@@ -1,4 +1,5 @@
-import { isScalar, parse, visit, type Document, type Scalar } from 'yaml';
+import { isAbsolute, relative } from 'node:path';
+import { isPair, isScalar, isSeq, parse, visit, type Document, type LineCounter, type Scalar } from 'yaml';
 import { LokstraError } from '../errors/lokstra-error';
 
 /** Resolves `${SOURCE:NAME}`; returns `undefined` when the name is not set. */
@@ -41,16 +42,26 @@ export function interpolateString(value: string, path: string, resolvers: Map<st
   });
 }
 
-function keyPath(path: readonly unknown[], key: unknown): string {
-  const parts: string[] = [];
-  for (const node of [...path, key]) {
-    if (typeof node === 'number') parts.push(`[${node}]`);
-    else if (isScalar(node)) parts.push(String((node as Scalar).value));
-    else if (node && typeof node === 'object' && 'key' in node && isScalar((node as { key: unknown }).key)) {
-      parts.push(String(((node as { key: Scalar }).key).value));
-    }
+type Ancestor = unknown;
+
+// The key path of a node from the visitor's ancestor chain: map keys by name, sequence items by index.
+function keyPath(chain: readonly Ancestor[]): string {
+  let out = '';
+  for (let i = 0; i < chain.length; i++) {
+    const node = chain[i];
+    const next = chain[i + 1];
+    if (isPair(node) && isScalar(node.key)) out += (out ? '.' : '') + String(node.key.value);
+    else if (isSeq(node) && next !== undefined) out += `[${node.items.indexOf(next as never)}]`;
   }
-  return parts.join('.').replace(/\.\[/g, '[');
+  return out;
+}
+
+function where(file: string, lc: LineCounter | undefined, node: Scalar, chain: readonly Ancestor[]): string {
+  const offset = node.range?.[0];
+  const pos = lc && offset !== undefined ? lc.linePos(offset) : undefined;
+  const rel = relative(process.cwd(), file);
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+  return `${shown}${pos ? `:${pos.line}:${pos.col}` : ''} ${keyPath(chain)}`;
 }
 
 /**
@@ -58,23 +69,13 @@ function keyPath(path: readonly unknown[], key: unknown): string {
  * exactly one `${…}` takes the YAML type of its value (`port: ${PORT:8080}` → number); quoted
  * scalars stay strings. Keys are never interpolated.
  */
-export function interpolateDocument(doc: Document, resolvers: Map<string, EnvResolver>, file: string): void {
+export function interpolateDocument(doc: Document, resolvers: Map<string, EnvResolver>, file: string, lc?: LineCounter): void {
   visit(doc, {
-    Pair(_key, pair, path) {
-      const node = pair.value;
-      if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
-      const where = `${file} ${keyPath(path, pair)}`;
-      const text = interpolateString(node.value, where, resolvers);
+    Scalar(key, node, path) {
+      if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
+      const text = interpolateString(node.value, where(file, lc, node, [...path, node]), resolvers);
       const whole = /^\$\{[^}]*\}$/.test(node.value) && node.type === 'PLAIN';
       node.value = whole ? typedScalar(text) : text;
-    },
-    Seq(_key, seq, path) {
-      seq.items.forEach((node, i) => {
-        if (!isScalar(node) || typeof node.value !== 'string' || !node.value.includes('${')) return;
-        const where = `${file} ${keyPath(path, seq)}[${i}]`;
-        const text = interpolateString(node.value, where, resolvers);
-        node.value = /^\$\{[^}]*\}$/.test(node.value) && node.type === 'PLAIN' ? typedScalar(text) : text;
-      });
     },
   });
 }

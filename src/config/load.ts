@@ -43,7 +43,7 @@ export function parseYaml(text: string, file: string, resolvers: Map<string, Env
     const detail = first.code === 'TAG_RESOLVE_FAILED' ? `${first.message.split('\n')[0]} (custom tags are not allowed)` : first.message.split('\n')[0];
     throw new LokstraError('LKS_ERR_CONFIG_PARSE', { file: where, detail });
   }
-  interpolateDocument(doc, resolvers, file);
+  interpolateDocument(doc, resolvers, file, lineCounter);
   let value: unknown;
   try {
     value = doc.toJS({ maxAliasCount: MAX_ALIASES });

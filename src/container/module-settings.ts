@@ -6,6 +6,7 @@ import type { LokstraConfig, ModuleConfig } from '../config/types';
 import { LokstraError } from '../errors/lokstra-error';
 import { isSecretKey } from '../internal/secrets';
 import type { Newable } from '../internal/types';
+import { isDefinedModule } from '../metadata/defined-module';
 import type { Registry } from './registry';
 import type { ServiceContainer } from './service-container';
 
@@ -36,7 +37,7 @@ export function bindModuleSettings(config: LokstraConfig, registry: Registry, co
   const entries = (config.modules ?? []) as ModuleConfig[];
   for (const mod of registry.modules.values()) {
     if (mod.settings === undefined) continue;
-    const index = entries.findIndex((m) => typeof m === 'object' && m !== null && m.name === mod.name);
+    const index = entries.findIndex((m) => typeof m === 'object' && m !== null && !isDefinedModule(m) && m.name === mod.name);
     const raw = (index >= 0 ? entries[index]?.settings : undefined) ?? {};
     const token = `${mod.name}.settings`;
     if (typeof mod.settings === 'function') {
