@@ -26,7 +26,9 @@ export function Service(options: ServiceOptions = {}): ClassDecorator {
  */
 export function Inject(token: Token): ParameterDecorator {
   return (target, propertyKey, index) => {
-    if (propertyKey !== undefined) return;
+    if (propertyKey !== undefined) {
+      throw new TypeError(`@Inject on ${(target.constructor as { name?: string }).name ?? '?'}.${String(propertyKey)}: only constructor parameters can be injected`);
+    }
     metadata.setInject(target, index, token);
   };
 }

@@ -23,7 +23,7 @@ export function checkParsedBody(value: unknown, maxDepth: number): string | unde
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replace(/\u0000/g, '\\0'))} is not allowed`;
+      if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replaceAll('\u0000', '\\0'))} is not allowed`;
       stack.push([(node as Record<string, unknown>)[key], depth + 1]);
     }
   }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { LokstraError } from '../errors/lokstra-error';
@@ -19,6 +20,14 @@ export interface ListenerOptions {
   runtime: ContextRuntime;
   logger: ContextLogger;
   mappers: readonly ErrorMapper[];
+}
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+// A client's x-request-id is kept only when short and of a safe charset (it ends up in logs).
+function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
@@ -47,7 +56,8 @@ export class Listener {
       trustProxy: s.trustProxy as boolean,
       return503OnClosing: false,
       forceCloseConnections: 'idle',
-      requestIdHeader: 'x-request-id',
+      requestIdHeader: false,
+      genReqId: requestId,
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',
       frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers, true).response); },
@@ -86,7 +96,7 @@ export class Listener {
       const ctx = new Context(req, reply, runtime);
       let res: Response;
       try {
-        res = await run(ctx);
+        res = ctx.applyPending(await run(ctx));
       } catch (err) {
         res = this.toErrorResponse(err, req);
       }

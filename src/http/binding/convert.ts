@@ -48,6 +48,7 @@ function scalarFromString(value: string, kind: ScalarKind, field: string, fail: 
 
 function checkNumber(n: number, kind: ScalarKind, field: string, fail: (f: ConversionFailure) => void): unknown {
   if (!Number.isFinite(n)) return fail({ message: `${field} must be a number`, constraint: 'isNumber' }), FAIL;
+  if (kind === 'integer' && !Number.isInteger(n)) return fail({ message: `${field} must be an integer`, constraint: 'isInt' }), FAIL;
   if (kind === 'integer' && !Number.isSafeInteger(n)) {
     return fail({ message: `${field} must be an integer between -(2^53-1) and 2^53-1`, constraint: 'isInt' }), FAIL;
   }

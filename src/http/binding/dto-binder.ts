@@ -94,7 +94,9 @@ export function bindDto(plan: DtoPlan, src: RequestSources, scope: BindScope, er
     const value = convertField(src, field, raw, errors);
     if (value !== FAIL) plain[field.property] = value;
   }
-  if (!errors.empty) return plain;
+  // Fields that failed conversion keep their conversion message; other fields are still validated,
+  // so one request reports every problem.
+  errors.sealConversionFailures();
   const instance = plainToInstance(plan.cls as Newable, plain) as object;
   if (!validate || plan.validator === undefined) return instance;
   const done = plan.validator(instance, errors);

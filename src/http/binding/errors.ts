@@ -6,7 +6,10 @@ export class FieldErrorCollector {
   errors: FieldErrors | undefined;
   constraints: FieldErrors | undefined;
 
+  private converted: Set<string> | undefined;
+
   add(path: string, message: string, constraint: string): void {
+    if (this.converted?.has(path)) return;
     ((this.errors ??= {})[path] ??= []).push(message);
     ((this.constraints ??= {})[path] ??= []).push(constraint);
   }
@@ -14,6 +17,11 @@ export class FieldErrorCollector {
   /** A `fail` callback for the converters, reporting under `path`. */
   at(path: string): (f: ConversionFailure) => void {
     return (f) => this.add(path, f.message, f.constraint);
+  }
+
+  /** After conversion: fields that failed to convert get no further (validation) messages. */
+  sealConversionFailures(): void {
+    if (this.errors !== undefined) this.converted = new Set(Object.keys(this.errors));
   }
 
   get empty(): boolean {

@@ -29,10 +29,13 @@ function isDtoClass(type: unknown, cache: DtoPlanCache): type is Class {
 
 /** Builds one binder per handler parameter, at boot. Unbindable parameters are boot errors. */
 export function compileParams<C>(opts: CompileParamsOptions): ParamBinder<C>[] {
-  const { controller, method, cache } = opts;
+  const { controller, method } = opts;
   const types = metadata.paramTypes(controller.prototype as object, method);
   const declared = new Map<number, ParamMeta>(metadata.getParams(controller.prototype as object, method).map((p) => [p.index, p]));
-  const count = Math.max(types.length, ...[...declared.keys()].map((i) => i + 1), 0);
+  const fn = (controller.prototype as Record<string | symbol, unknown>)[method];
+  // fn.length catches parameters that have no type metadata (tsx/esbuild emit none): a boot error, not `undefined`.
+  const arity = typeof fn === 'function' ? fn.length : 0;
+  const count = Math.max(types.length, arity, ...[...declared.keys()].map((i) => i + 1), 0);
   const target = `${controller.name}.${String(method)}`;
   const binders: ParamBinder<C>[] = [];
   for (let index = 0; index < count; index++) {

@@ -39,6 +39,14 @@ export class ResponseHelpers {
     return this;
   }
 
+  /**
+   * @internal Applies `with*` values set on the context to the response about to be sent, so
+   * `ctx.withHeader('x', '1'); return user;` keeps the header.
+   */
+  applyPending<T>(res: Response<T>): Response<T> {
+    return this.make(res);
+  }
+
   private make<T>(res: Response<T>): Response<T> {
     const p = this.pending;
     if (p === undefined) return res;
