@@ -23,7 +23,9 @@ export type {
 } from './config/index';
 export { createLogger, type Logger, type LoggerOptions } from './services/logger';
 export { isSecretKey } from './internal/secrets';
+export { HTTP_CONTRIBUTION } from './metadata/types';
 export type {
+  HttpContribution, ContributedRoute, LifecycleState,
   HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory,
   ModuleDefinition, ModuleRef, DefinedModule, ServiceFactory, ServiceFactoryContext, Token, Class,
 } from './metadata/types';

@@ -17,11 +17,14 @@ import { compileApp, type CompiledRoute } from './http/routing/compile';
 import { MiddlewareResolver } from './http/routing/middleware-chain';
 import { resolveControllers } from './http/routing/resolve-controllers';
 import { isDefinedModule } from './metadata/defined-module';
-import type { ModuleRef } from './metadata/types';
+import type { LifecycleState, ModuleRef } from './metadata/types';
 import type { Class, Token } from './internal/types';
 import { createLogger, type Logger } from './services/logger';
+import { registerBuiltinServices } from './services/index';
+import { registerBuiltinMiddleware } from './middleware/index';
 import { loadYamlModules } from './container/yaml-modules';
 import { bindModuleSettings } from './container/module-settings';
+import { gatherContributions, type GatheredContributions } from './container/http-contributions';
 
 /** Options of `Lokstra.run`, `Lokstra.build` and `new Lokstra()`. */
 export interface LokstraOptions {
@@ -57,6 +60,8 @@ export interface LokstraHandle {
   readonly routes: readonly CompiledRoute[];
   /** A service by class, name or symbol. */
   getService<T>(token: Token<T>): T;
+  /** Readiness state: `ready` once built, `shuttingDown` (and not ready) from `close()`. */
+  readonly lifecycle: LifecycleState;
   /** Starts listening on every app address (done by `run`). */
   listen(): Promise<void>;
   /** Drains and closes listeners, then stops services in reverse order. Idempotent. */
@@ -84,6 +89,8 @@ export class Lokstra {
 
   constructor(options: LokstraOptions = {}) {
     this.options = options;
+    registerBuiltinMiddleware(this.registry);
+    registerBuiltinServices(this.registry);
     for (const m of options.modules ?? []) this.registry.module(m);
   }
 
@@ -136,11 +143,14 @@ export class Lokstra {
     this.checkRequiredServices(container);
     container.prepare(toOverrideMap(this.options.overrides));
     const started: CreatedService[] = [];
+    const lifecycle = { ready: false, shuttingDown: false };
     try {
-      await createConfigServices(cfg.services ?? [], this.registry, container);
+      await createConfigServices(cfg.services ?? [], this.registry, container, { lifecycle, apps: apps.map((a) => a.name) });
       container.createSingletons();
       await startAll(container.created, settings.startTimeout, started);
-      return await this.assemble({ apps, container, settings, logger, started });
+      const contributions = gatherContributions(container.created, this.registry);
+      mountContributedRoutes(apps, contributions);
+      return await this.assemble({ apps, container, settings, logger, started, lifecycle, contributions });
     } catch (err) {
       // Stop everything created so far (resources such as pools exist before onStart), except the service that failed.
       const failed = LokstraError.is(err) ? err.params.name : undefined;
@@ -187,8 +197,8 @@ export class Lokstra {
     }
   }
 
-  private async assemble(parts: { apps: App[]; container: ServiceContainer; settings: Settings; logger: Logger; started: CreatedService[] }): Promise<LokstraHandle> {
-    const { apps, container, settings, logger, started } = parts;
+  private async assemble(parts: AssembleParts): Promise<LokstraHandle> {
+    const { apps, container, settings, logger, started, lifecycle, contributions } = parts;
     const plans = new DtoPlanCache();
     const resolver = new MiddlewareResolver(this.registry.middlewares);
     const runtime: ContextRuntime = { plans, logger, createRequestScope: () => container.createRequestScope() };
@@ -213,14 +223,17 @@ export class Lokstra {
       appHandles.push({ name: app.name, address: key, url: undefined, fastify, inject: (o) => fastify.inject(o as never) as never });
     }
     for (const [listener, list] of byListener) {
+      for (const hook of contributions.onListener) await hook(listener.fastify, [...listener.apps]);
       await this.options.onFastify?.(listener.fastify, [...listener.apps]);
       listener.addRoutes(list);
     }
     for (const r of routes) logger.debug('route', { app: r.app, method: r.method, path: r.url, handler: r.handlerName, middleware: r.middleware });
+    lifecycle.ready = true;
     let closed: Promise<void> | undefined;
     const handle: LokstraHandle = {
       apps: appHandles, container, registry: this.registry, settings, logger, routes,
       getService: <T>(token: Token<T>): T => container.get(token),
+      lifecycle,
       listen: async () => {
         for (const listener of listeners.values()) {
           const url = await listener.listen();
@@ -229,6 +242,8 @@ export class Lokstra {
         }
       },
       close: () => (closed ??= (async () => {
+        lifecycle.shuttingDown = true;
+        lifecycle.ready = false;
         await Promise.all([...listeners.values()].map((l) => l.close(settings.shutdownTimeout)));
         await stopAll(started, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
       })()),
@@ -246,6 +261,32 @@ function rejectUnavailableMounts(cfg: LokstraConfig): void {
     const key = UNAVAILABLE_MOUNTS.find((k) => (app as unknown as Record<string, unknown>)[k] !== undefined);
     if (key) throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `apps[${i}].${key}`, detail: `${key} is not available in this version of Lokstra yet` });
   });
+}
+
+interface AssembleParts {
+  apps: App[];
+  container: ServiceContainer;
+  settings: Settings;
+  logger: Logger;
+  started: CreatedService[];
+  lifecycle: { ready: boolean; shuttingDown: boolean };
+  contributions: GatheredContributions;
+}
+
+// Routes contributed by services (health…) go to the apps they name, default the first app.
+function mountContributedRoutes(apps: App[], contributions: GatheredContributions): void {
+  for (const r of contributions.routes) {
+    const targets = r.apps === undefined ? apps.slice(0, 1) : apps.filter((a) => r.apps?.includes(a.name));
+    if (r.apps !== undefined && targets.length !== r.apps.length) {
+      const known = apps.map((a) => a.name).join(', ') || 'none';
+      throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `services.${r.service}`, detail: `mounts on unknown app(s) ${r.apps.join(', ')}; apps: ${known}` });
+    }
+    for (const app of targets) {
+      app.handle(r.method, r.path, r.handler);
+      const def = app.routes[app.routes.length - 1];
+      if (def) def.source = `service ${r.service}`;
+    }
+  }
 }
 
 function collectMounts(app: App, registry: Registry): Class[] {

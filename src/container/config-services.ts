@@ -1,5 +1,6 @@
 import { LokstraError } from '../errors/lokstra-error';
 import type { ServiceConfig } from '../config/types';
+import type { LifecycleState } from '../metadata/types';
 import type { Registry } from './registry';
 import type { ServiceContainer } from './service-container';
 import { topoSort } from './graph';
@@ -32,14 +33,14 @@ export function declareConfigServices(services: ServiceConfig[], registry: Regis
 }
 
 /** Creates configured services in `depends_on` order (a cycle is a boot error), awaiting async factories. */
-export async function createConfigServices(services: ServiceConfig[], registry: Registry, container: ServiceContainer): Promise<void> {
+export async function createConfigServices(services: ServiceConfig[], registry: Registry, container: ServiceContainer, env: { lifecycle: LifecycleState; apps: readonly string[] }): Promise<void> {
   const byName = new Map(services.map((s) => [s.name, s]));
   const order = topoSort(services.map((s) => s.name), (n) => byName.get(n)?.depends_on ?? []);
   for (const name of order) {
     const svc = byName.get(name) as ServiceConfig;
     let instance: unknown;
     try {
-      instance = await factoryFor(registry, svc)(svc.config ?? {}, { name, getService: (t) => container.get(t) });
+      instance = await factoryFor(registry, svc)(svc.config ?? {}, { name, getService: (t) => container.get(t), lifecycle: env.lifecycle, apps: env.apps });
     } catch (err) {
       if (LokstraError.is(err)) throw err;
       throw new LokstraError('LKS_ERR_SERVICE_START_FAILED', { name, detail: (err as Error)?.message ?? String(err) }, { cause: err });

@@ -89,7 +89,42 @@ export interface ServiceFactoryContext {
   /** The service's name (`db.main`). */
   name: string;
   getService<T>(token: Token<T>): T;
+  /** The deployment's lifecycle state (readiness probes read it). */
+  lifecycle: LifecycleState;
+  /** Names of the apps in the config, in declaration order. */
+  apps: readonly string[];
 }
+
+/** Where a deployment is in its life: `ready` once built; `shuttingDown` (and not ready) from `close()`. */
+export interface LifecycleState {
+  readonly ready: boolean;
+  readonly shuttingDown: boolean;
+}
+
+/** A route a service contributes (health endpoints…), mounted on the named apps (default: the first app). */
+export interface ContributedRoute {
+  apps?: string[];
+  method: HttpMethod;
+  path: string;
+  /** A handler name (from `handlers` of the same contribution, or any registered one). */
+  handler: string;
+}
+
+/**
+ * What a built-in or user service adds to the HTTP side, read once at boot from every created
+ * service that has a `[HTTP_CONTRIBUTION]()` method: named handlers, routes, and per-listener
+ * Fastify hooks (`fastify` is a FastifyInstance; typed loosely so services need not import Fastify).
+ */
+export interface HttpContribution {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  handlers?: Record<string, (ctx: any) => unknown>;
+  routes?: ContributedRoute[];
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  onListener?: (fastify: any, apps: string[]) => void | Promise<void>;
+}
+
+/** The method name (a symbol) a service implements to contribute HTTP handlers, routes and hooks. */
+export const HTTP_CONTRIBUTION = Symbol.for('lokstra.http-contribution');
 
 /** Creates a named service from its YAML config; may be async. */
 export type ServiceFactory = (config: Record<string, unknown>, ctx: ServiceFactoryContext) => unknown;
