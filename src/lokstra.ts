@@ -203,6 +203,7 @@ export class Lokstra {
     const resolver = new MiddlewareResolver(this.registry.middlewares);
     const runtime: ContextRuntime = { plans, logger, createRequestScope: () => container.createRequestScope() };
     const deps = { registry: this.registry, container, plans, middleware: resolver };
+    const mappers = [...(this.options.errorMappers ?? []), ...(contributions.errorMappers as ErrorMapper[])];
     const listeners = new Map<string, Listener>();
     const appHandles: AppHandle[] = [];
     const routes: CompiledRoute[] = [];
@@ -212,7 +213,7 @@ export class Lokstra {
       const key = addressKey(address);
       let listener = listeners.get(key);
       if (listener === undefined) {
-        listener = new Listener({ address, settings, runtime, logger, mappers: this.options.errorMappers ?? [] });
+        listener = new Listener({ address, settings, runtime, logger, mappers });
         listeners.set(key, listener);
       }
       listener.apps.push(app.name);

@@ -40,7 +40,7 @@ export async function createConfigServices(services: ServiceConfig[], registry: 
     const svc = byName.get(name) as ServiceConfig;
     let instance: unknown;
     try {
-      instance = await factoryFor(registry, svc)(svc.config ?? {}, { name, getService: (t) => container.get(t), lifecycle: env.lifecycle, apps: env.apps });
+      instance = await factoryFor(registry, svc)(svc.config ?? {}, { name, getService: (t) => container.get(t), lifecycle: env.lifecycle, apps: env.apps, listServices: () => [...container.created] });
     } catch (err) {
       if (LokstraError.is(err)) throw err;
       throw new LokstraError('LKS_ERR_SERVICE_START_FAILED', { name, detail: (err as Error)?.message ?? String(err) }, { cause: err });

@@ -7,6 +7,7 @@ import type { Registry } from './registry';
 export interface GatheredContributions {
   routes: (ContributedRoute & { service: string })[];
   onListener: NonNullable<HttpContribution['onListener']>[];
+  errorMappers: ((error: unknown) => unknown)[];
 }
 
 /**
@@ -14,7 +15,7 @@ export interface GatheredContributions {
  * (a clash with an existing handler is a boot error) and returns its routes and listener hooks.
  */
 export function gatherContributions(created: readonly CreatedService[], registry: Registry): GatheredContributions {
-  const out: GatheredContributions = { routes: [], onListener: [] };
+  const out: GatheredContributions = { routes: [], onListener: [], errorMappers: [] };
   for (const svc of created) {
     const fn = (svc.instance as Record<symbol, unknown> | null)?.[HTTP_CONTRIBUTION];
     if (typeof fn !== 'function') continue;
@@ -27,6 +28,7 @@ export function gatherContributions(created: readonly CreatedService[], registry
     }
     for (const r of c.routes ?? []) out.routes.push({ ...r, service: svc.name });
     if (c.onListener) out.onListener.push(c.onListener);
+    out.errorMappers.push(...(c.errorMappers ?? []));
   }
   return out;
 }

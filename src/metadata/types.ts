@@ -93,6 +93,8 @@ export interface ServiceFactoryContext {
   lifecycle: LifecycleState;
   /** Names of the apps in the config, in declaration order. */
   apps: readonly string[];
+  /** Every service created so far (name and instance), e.g. for a health service to find checks. */
+  listServices(): readonly { name: string; instance: unknown }[];
 }
 
 /** Where a deployment is in its life: `ready` once built; `shuttingDown` (and not ready) from `close()`. */
@@ -121,6 +123,11 @@ export interface HttpContribution {
   routes?: ContributedRoute[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   onListener?: (fastify: any, apps: string[]) => void | Promise<void>;
+  /**
+   * Maps errors this service's library throws (e.g. pg's) to responses: return a `Response`
+   * (or `HttpError`-like envelope) or `undefined` when the error is not yours.
+   */
+  errorMappers?: ((error: unknown) => unknown)[];
 }
 
 /** The method name (a symbol) a service implements to contribute HTTP handlers, routes and hooks. */

@@ -26,8 +26,8 @@ const FASTIFY_MESSAGES: Record<string, string> = {
   FST_ERR_HANDLER_TIMEOUT: 'Request timed out',
 };
 
-/** A function that maps infrastructure errors (e.g. pg) to responses; `undefined` = not mine. */
-export type ErrorMapper = (error: unknown) => Response | undefined;
+/** A function that maps infrastructure errors (e.g. pg) to a Response or HttpError; `undefined` = not mine. */
+export type ErrorMapper = (error: unknown) => Response | HttpError | undefined;
 
 /** Maps a handler's return value to a Response: `undefined` → 204, Buffer/stream → raw, else `ok`. */
 export function resultToResponse(result: unknown): Response {
@@ -61,8 +61,9 @@ export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] 
     return { response: res, isInternal: error.status >= 500 };
   }
   for (const mapper of mappers) {
-    const mapped = mapper(error);
-    if (mapped) return { response: mapped, isInternal: mapped.status >= 500 };
+    const mapped: unknown = mapper(error);
+    if (Response.is(mapped)) return { response: mapped, isInternal: mapped.status >= 500 && mapped.status !== 503 };
+    if (HttpError.is(mapped)) return errorToResponse(mapped);
   }
   const status = fromFramework ? knownStatus(error) : undefined;
   if (status !== undefined) {
