@@ -1,4 +1,12 @@
+import { statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
+import fastifyStatic from '@fastify/static';
+import replyFrom from '@fastify/reply-from';
+import type { AppConfig } from './config/types';
+import { mountHtmx, mountHtmxAssets } from './htmx/htmx-mount';
+import { mountStatic } from './static/static-mount';
+import { mountReverseProxy } from './static/proxy-mount';
 import { loadConfig } from './config/load';
 import { addressKey, parseAddress, resolveSettings, type Settings } from './config/settings';
 import type { LokstraConfig, ModuleConfig } from './config/types';
@@ -130,9 +138,10 @@ export class Lokstra {
     const settings = resolveSettings(cfg.server?.global_setting);
     const logger = this.options.logger ?? createLogger({ level: settings.logLevel, format: settings.logFormat });
     for (const w of warnings) logger.warn(w, { code: 'LKS_WARN_CONFIG' });
-    rejectUnavailableMounts(cfg);
     await this.registerModules(cfg.modules ?? [], source);
-    const apps = [...(cfg.apps ?? []).map((a, i) => appFromConfig(a, i, source)), ...this.codeApps];
+    // Mount folders are relative to the config file (or directory) that names them.
+    const cwd = source ? (statSync(source).isDirectory() ? source : dirname(source)) : this.options.cwd ?? process.cwd();
+    const apps = [...(cfg.apps ?? []).map((a, i) => applyMounts(appFromConfig(a, i, source), a, cwd)), ...this.codeApps];
     this.mountDefaults(apps, logger);
     const container = new ServiceContainer();
     for (const app of apps) collectMounts(app, this.registry);
@@ -224,9 +233,10 @@ export class Lokstra {
       appHandles.push({ name: app.name, address: key, url: undefined, fastify, inject: (o) => fastify.inject(o as never) as never });
     }
     for (const [listener, list] of byListener) {
+      await registerMountPlugins(listener.fastify);
       for (const hook of contributions.onListener) await hook(listener.fastify, [...listener.apps]);
       await this.options.onFastify?.(listener.fastify, [...listener.apps]);
-      listener.addRoutes(list);
+      await listener.addRoutes(list);
     }
     for (const r of routes) logger.debug('route', { app: r.app, method: r.method, path: r.url, handler: r.handlerName, middleware: r.middleware });
     lifecycle.ready = true;
@@ -253,15 +263,26 @@ export class Lokstra {
   }
 }
 
-const UNAVAILABLE_MOUNTS = ['mount_static', 'mount_spa', 'mount_htmx', 'mount_reverse_proxy'] as const;
+type MountConfig = { prefix: string; folder?: string | string[]; spa?: boolean; sources?: string[]; target?: string };
 
-// The schema knows these keys (configs carry over from Go), but this version does not serve them yet:
-// failing loudly beats silently not serving files.
-function rejectUnavailableMounts(cfg: LokstraConfig): void {
-  (cfg.apps ?? []).forEach((app, i) => {
-    const key = UNAVAILABLE_MOUNTS.find((k) => (app as unknown as Record<string, unknown>)[k] !== undefined);
-    if (key) throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `apps[${i}].${key}`, detail: `${key} is not available in this version of Lokstra yet` });
-  });
+// YAML mounts become ordinary routes of the app, so app middleware guards them too.
+function applyMounts(app: App, config: AppConfig, cwd: string): App {
+  const cfg = config as AppConfig & Record<string, MountConfig[] | undefined>;
+  const folders = (m: MountConfig): string[] => ([] as string[]).concat(m.folder ?? []);
+  for (const m of cfg.mount_static ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: m.spa === true }, cwd);
+  for (const m of cfg.mount_spa ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: true }, cwd);
+  if ((cfg.mount_htmx ?? []).length > 0) mountHtmxAssets(app);
+  for (const m of cfg.mount_htmx ?? []) mountHtmx(app, { prefix: m.prefix, sources: m.sources ?? [] }, cwd);
+  for (const m of cfg.mount_reverse_proxy ?? []) mountReverseProxy(app, { prefix: m.prefix, target: m.target ?? '' });
+  return app;
+}
+
+// sendFile (static, htmx) and reply.from (proxy) decorate the reply; they serve nothing by themselves.
+async function registerMountPlugins(fastify: FastifyInstance): Promise<void> {
+  const root = process.cwd();
+  if (!statSync(root).isDirectory()) return;
+  await fastify.register(fastifyStatic, { root, serve: false });
+  await fastify.register(replyFrom, {});
 }
 
 interface AssembleParts {

@@ -77,6 +77,11 @@ export class Context extends ResponseHelpers {
     return (this.logger ??= this.runtime.logger.child({ requestId: this.req.id }));
   }
 
+  /** True for requests made by htmx (`HX-Request: true`). */
+  get isHtmx(): boolean {
+    return this.req.headers['hx-request'] === 'true';
+  }
+
   /** A per-request value set by middleware or handlers. */
   get<T = unknown>(key: string | symbol): T | undefined {
     return this.values?.get(key) as T | undefined;

@@ -137,6 +137,27 @@ export class ResponseHelpers {
   stream(readable: Readable, contentType = 'application/octet-stream'): Response<never> {
     return this.make(raw(contentType, readable, 200));
   }
+  /** An HTML fragment for htmx (not enveloped), with `Vary: HX-Request`. */
+  htmx(html: string, status = 200): Response<never> {
+    return this.make(raw('text/html; charset=utf-8', html, status).withHeader('vary', 'HX-Request'));
+  }
+  /** Tells htmx to navigate the whole page to `url` (`HX-Redirect`), with an empty 200. */
+  hxRedirect(url: string): Response<never> {
+    return this.make(raw('text/html; charset=utf-8', '', 200).withHeader('hx-redirect', url));
+  }
+  /** Triggers a client-side event (`HX-Trigger`), optionally with a JSON detail. */
+  hxTrigger(event: string, detail?: unknown): this {
+    return this.withHeader('hx-trigger', detail === undefined ? event : JSON.stringify({ [event]: detail }));
+  }
+  /** Tells htmx to reload the page (`HX-Refresh: true`). */
+  hxRefresh(): Response<never> {
+    return this.make(raw('text/html; charset=utf-8', '', 200).withHeader('hx-refresh', 'true'));
+  }
+  /** The answer of a `/page-data/<page>` handler: title, description and data for an htmx page. */
+  htmxPageData<T>(title: string, description: string, data: T): Response<{ title: string; description: string; data: T }> {
+    return this.make(new Response(200, 'OK', { title, description, data }));
+  }
+
   /** A redirect (302 unless given). */
   redirect(url: string, status = 302): Response<never> {
     const res = new Response<never>(status, 'REDIRECT');

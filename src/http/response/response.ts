@@ -13,8 +13,8 @@ export interface Envelope<T = unknown> {
   errors?: FieldErrors;
 }
 
-/** How a response is sent: an envelope, no body, or a raw payload. */
-export type ResponseKind = 'envelope' | 'empty' | 'raw' | 'redirect';
+/** How a response is sent: an envelope, no body, a raw payload, or `handled` (the handler sent it through `ctx.reply`). */
+export type ResponseKind = 'envelope' | 'empty' | 'raw' | 'redirect' | 'handled';
 
 /**
  * What a handler returns: status, envelope fields and headers, all chainable.
@@ -50,6 +50,16 @@ export class Response<T = unknown> {
   /** True for a Response from any copy of the package. */
   static is(value: unknown): value is Response {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
+  /**
+   * Marks the reply as taken over by the handler (e.g. `ctx.reply.sendFile(…)` streaming): Lokstra
+   * sends nothing more.
+   */
+  static handled(): Response<never> {
+    const res = new Response<never>(200, 'HANDLED');
+    res.kind = 'handled';
+    return res;
   }
 
   /** An error envelope with the default code for `status` unless one is given. */

@@ -1,0 +1,56 @@
+import { readFileSync, statSync } from 'node:fs';
+import Handlebars from 'handlebars';
+
+type Template = (data: unknown) => string;
+
+/**
+ * Compiles HTML templates with Handlebars (`{{x}}` is HTML-escaped, `{{{x}}}` is raw) and caches
+ * them per file, recompiling when the file changes on disk.
+ */
+export class TemplateCache {
+  private readonly engine = Handlebars.create();
+  private readonly cache = new Map<string, { mtimeMs: number; template: Template; source: string }>();
+
+  load(file: string): { template: Template; source: string } {
+    const { mtimeMs } = statSync(file);
+    const hit = this.cache.get(file);
+    if (hit && hit.mtimeMs === mtimeMs) return hit;
+    const source = readFileSync(file, 'utf8');
+    const template = this.engine.compile(source, { strict: false, noEscape: false });
+    const entry = { mtimeMs, template, source };
+    this.cache.set(file, entry);
+    return entry;
+  }
+}
+
+const LAYOUT_COMMENT = /<!--\s*layout:\s*([\w./-]+)\s*-->/;
+
+/** The layout a page asks for with `<!-- layout: x.html -->`, default `base.html`. */
+export function layoutOf(source: string): string {
+  return LAYOUT_COMMENT.exec(source)?.[1] ?? 'base.html';
+}
+
+const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** Script and meta injection points of a full page render. */
+export interface Injection {
+  title: string;
+  description: string;
+  layout: string;
+  scripts: string[];
+}
+
+/** Puts `<title>`, the description and `ls-layout` metas at the start of `<head>` and the scripts at its end. */
+export function inject(html: string, inj: Injection): string {
+  const headStart = `<meta name="ls-layout" content="${escapeHtml(inj.layout)}">`
+    + `<meta name="description" content="${escapeHtml(inj.description)}">`
+    + `<title>${escapeHtml(inj.title)}</title>`;
+  const headEnd = inj.scripts.map((src) => `<script src="${escapeHtml(src)}"></script>`).join('');
+  let out = html.replace(/<title>[\s\S]*?<\/title>/i, '').replace(/<meta\s+name=["']description["'][^>]*>/i, '');
+  // After <meta charset> when the layout has one (it must stay within the first 1024 bytes), else at the start of <head>.
+  const charset = /<meta\s+charset=[^>]*>/i;
+  if (charset.test(out)) out = out.replace(charset, (m) => m + headStart);
+  else out = /<head[^>]*>/i.test(out) ? out.replace(/<head[^>]*>/i, (m) => m + headStart) : headStart + out;
+  out = /<\/head>/i.test(out) ? out.replace(/<\/head>/i, `${headEnd}</head>`) : out + headEnd;
+  return out;
+}
