@@ -29,3 +29,17 @@ export type {
   HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory,
   ModuleDefinition, ModuleRef, DefinedModule, ServiceFactory, ServiceFactoryContext, Token, Class,
 } from './metadata/types';
+export { createLoggerService, type LoggerService, type LogLevel } from './services/logger';
+export { toFastifyLogger, type FastifyLoggerAdapter, type FastifyLoggerOptions, type PinoLevel, type PinoLogFn } from './services/fastify-logger';
+export {
+  quoteIdent, mapPgError,
+  type DbPool, type DbExecutor, type DbConnection, type DbTx, type DbPoolStats, type SqlParams, type TransactionOptions,
+} from './services/dbpool-pg/index';
+export { mapRedisError, type RedisService } from './services/redis/index';
+export { MemoryKvStore, RedisKvStore, type KvStore, type Ttl, type MemoryKvStoreOptions, type RedisKvStoreOptions } from './services/kvstore/index';
+export { UNMATCHED_ROUTE, METRICS_HANDLER, type MetricsService } from './services/metrics/index';
+export {
+  HEALTH_CHECK, HEALTH_HANDLERS,
+  type HealthService, type HealthCheck, type HealthCheckFn, type HealthCheckProvider, type HealthCheckResult, type HealthStatus,
+  type CheckReport, type HealthReport, type Readiness, type NotReadyReason,
+} from './services/health/index';

@@ -1,4 +1,6 @@
 import winston from 'winston';
+import type { ServiceFactoryContext } from '../metadata/types';
+import { serviceConfig } from './internal/config-reader';
 
 /** A logger: winston's levels, structured meta, children that carry fields. */
 export interface Logger {
@@ -9,12 +11,61 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
+/** The levels a Lokstra logger knows, most severe first. */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+
 /** Options of {@link createLogger}. */
 export interface LoggerOptions {
-  level?: 'debug' | 'info' | 'warn' | 'error';
+  level?: LogLevel;
   format?: 'json' | 'text';
-  /** Output stream; default stdout. */
+  /** Output stream; default stdout. Wins over `output`. */
   stream?: NodeJS.WritableStream;
+  /** Where lines go when no `stream` is given: `stdout` (default), `stderr`, or `file`. */
+  output?: 'stdout' | 'stderr' | 'file';
+  /** File path when `output` is `file` (appended to, created if missing). */
+  file?: string;
+}
+
+/** The `lokstra.logger` service: a {@link Logger} that knows its level and closes its file at shutdown. */
+export interface LoggerService extends Logger {
+  /** The current threshold; assignable. */
+  level: LogLevel;
+  /** True when a line at `level` would be written. */
+  isLevelEnabled(level: LogLevel): boolean;
+  /** Flushes and closes a file output (stdout/stderr are left open). Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Config keys of `lokstra.logger` (kept equal to the schema's by a test). */
+export const LOGGER_CONFIG_KEYS = ['level', 'format', 'output', 'file'] as const;
+
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
+const CLOSE_BUDGET_MS = 2000;
+
+// `2026-01-01T00:00:00.000Z INFO message {"key":"value"}`: one line per entry, fields as JSON.
+const textLine = winston.format.printf((info) => {
+  const { level, message, timestamp, stack, ...rest } = info as Record<string, unknown>;
+  const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+  return `${String(timestamp)} ${String(level).toUpperCase()} ${String(message)}${fields}${stack ? `\n${String(stack)}` : ''}`;
+});
+
+function buildWinston(options: LoggerOptions): { logger: winston.Logger; file: winston.transport | undefined } {
+  const format = winston.format.combine(
+    winston.format.timestamp(),
+    winston.format.errors({ stack: true }),
+    options.format === 'text' ? textLine : winston.format.json(),
+  );
+  let transport: winston.transport;
+  let file: winston.transport | undefined;
+  if (options.stream !== undefined) {
+    transport = new winston.transports.Stream({ stream: options.stream });
+  } else if (options.output === 'file') {
+    if (!options.file) throw new TypeError("createLogger: output 'file' needs a file path");
+    transport = file = new winston.transports.File({ filename: options.file });
+  } else {
+    transport = new winston.transports.Stream({ stream: options.output === 'stderr' ? process.stderr : process.stdout });
+  }
+  return { logger: winston.createLogger({ level: options.level ?? 'info', format, transports: [transport] }), file };
 }
 
 /**
@@ -24,12 +75,93 @@ export interface LoggerOptions {
  * log.child({ requestId }).info('user created', { id });
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  const format = options.format === 'text'
-    ? winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.simple())
-    : winston.format.combine(winston.format.timestamp(), winston.format.errors({ stack: true }), winston.format.json());
-  return winston.createLogger({
-    level: options.level ?? 'info',
-    format,
-    transports: [new winston.transports.Stream({ stream: options.stream ?? process.stdout })],
-  }) as unknown as Logger;
+  return buildWinston(options).logger as unknown as Logger;
+}
+
+class WinstonLoggerService implements LoggerService {
+  private readonly w: winston.Logger;
+  private readonly file: winston.transport | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(options: LoggerOptions) {
+    const built = buildWinston(options);
+    this.w = built.logger;
+    this.file = built.file;
+  }
+
+  get level(): LogLevel {
+    return this.w.level as LogLevel;
+  }
+  set level(level: LogLevel) {
+    if (!LEVELS.includes(level)) throw new TypeError(`unknown log level '${String(level)}'; levels: ${LEVELS.join(', ')}`);
+    this.w.level = level;
+  }
+  isLevelEnabled(level: LogLevel): boolean {
+    return this.w.isLevelEnabled(level);
+  }
+  error(message: string, meta?: Record<string, unknown>): void {
+    this.w.error(message, meta);
+  }
+  warn(message: string, meta?: Record<string, unknown>): void {
+    this.w.warn(message, meta);
+  }
+  info(message: string, meta?: Record<string, unknown>): void {
+    this.w.info(message, meta);
+  }
+  debug(message: string, meta?: Record<string, unknown>): void {
+    this.w.debug(message, meta);
+  }
+  child(fields: Record<string, unknown>): Logger {
+    return this.w.child(fields) as unknown as Logger;
+  }
+
+  close(): Promise<void> {
+    const file = this.file;
+    // Ending the logger would end stdout/stderr streams too: only a file output is closed.
+    this.closed ??= file === undefined ? Promise.resolve() : new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, CLOSE_BUDGET_MS);
+      timer.unref();
+      file.once('finish', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.w.end();
+    });
+    return this.closed;
+  }
+
+  onStop(): Promise<void> {
+    return this.close();
+  }
+}
+
+/**
+ * Creates the logger service (`lokstra.logger`): a {@link Logger} with a settable level that
+ * closes its file output at shutdown.
+ * @example
+ * const log = createLoggerService({ output: 'file', file: 'app.log', format: 'text' });
+ */
+export function createLoggerService(options: LoggerOptions = {}): LoggerService {
+  return new WinstonLoggerService(options);
+}
+
+/** The `lokstra.logger` factory: `level`, `format` (json|text), `output` (stdout|stderr|file), `file`. */
+export function loggerFactory(config: Record<string, unknown>, ctx: ServiceFactoryContext): LoggerService {
+  const c = serviceConfig(ctx.name, config, LOGGER_CONFIG_KEYS);
+  const level = c.string('level', 'info');
+  if (!LEVELS.includes(level as LogLevel)) c.fail('level', `expected one of ${LEVELS.join(', ')}, got '${level}'`);
+  const format = c.string('format', 'json');
+  if (format !== 'json' && format !== 'text') c.fail('format', `expected json or text, got '${format}'`);
+  const output = c.string('output', 'stdout');
+  if (output !== 'stdout' && output !== 'stderr' && output !== 'file') c.fail('output', `expected stdout, stderr or file, got '${output}'`);
+  const file = c.string('file');
+  if (output === 'file' && !file) c.fail('file', "output 'file' needs a file path");
+  return createLoggerService({ level: level as LogLevel, format: format as 'json' | 'text', output: output as 'stdout' | 'stderr' | 'file', ...(file ? { file } : {}) });
+}
+
+/** True for a value usable as a {@link Logger}. */
+export function isLogger(value: unknown): value is Logger {
+  const v = value as Partial<Logger> | null;
+  return typeof v === 'object' && v !== null && typeof v.error === 'function' && typeof v.warn === 'function'
+    && typeof v.info === 'function' && typeof v.child === 'function';
 }

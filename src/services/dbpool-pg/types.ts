@@ -1,0 +1,76 @@
+import type { Pool, PoolClient, QueryResultRow } from 'pg';
+
+/** Positional parameters of a query (`$1`, `$2`…). */
+export type SqlParams = readonly unknown[];
+
+/** Runs SQL: on the pool (a client per call), on an acquired connection, or inside a transaction. */
+export interface DbExecutor {
+  /** The rows of a query. */
+  query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<R[]>;
+  /** The first row, or `undefined`. */
+  queryOne<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<R | undefined>;
+  /** Exactly one row; none → `HttpError` 404, several → an error (500). */
+  queryMustOne<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<R>;
+  /** True when the SELECT returns a row (runs `SELECT EXISTS (<sql>)`). */
+  exists(sql: string, params?: SqlParams): Promise<boolean>;
+  /** Runs a statement; resolves with the number of rows it affected. */
+  exec(sql: string, params?: SqlParams): Promise<number>;
+}
+
+/** Isolation level and access mode of a transaction. */
+export interface TransactionOptions {
+  /** `search_path` for this transaction only (`SET LOCAL`): schema-per-tenant. */
+  schema?: string;
+  isolation?: 'read committed' | 'repeatable read' | 'serializable';
+  readOnly?: boolean;
+}
+
+/** The executor a transaction callback gets; `transaction` nests with a savepoint. */
+export interface DbTx extends DbExecutor {
+  readonly client: PoolClient;
+  transaction<T>(fn: (tx: DbTx) => Promise<T>): Promise<T>;
+}
+
+/** A client borrowed from the pool: call `release()` (in `finally`) to give it back. */
+export interface DbConnection extends DbExecutor {
+  readonly client: PoolClient;
+  /** BEGIN … COMMIT on this client; ROLLBACK and rethrow when `fn` throws. */
+  transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** Resets `search_path` if `acquire(schema)` set it, then returns the client (a broken one is destroyed). Idempotent. */
+  release(): Promise<void>;
+}
+
+/** Pool counters. */
+export interface DbPoolStats {
+  total: number;
+  idle: number;
+  /** Callers waiting for a client. */
+  waiting: number;
+}
+
+/**
+ * A PostgreSQL pool (`lokstra.dbpool_pg`), injected by its service name.
+ * @example
+ * constructor(@Inject('db.main') private readonly db: DbPool) {}
+ * const order = await this.db.queryOne<Order>('SELECT * FROM orders WHERE id = $1', [id]);
+ * await this.db.transaction(async (tx) => { await tx.exec('INSERT …'); await tx.exec('UPDATE …'); });
+ */
+export interface DbPool extends DbExecutor {
+  /** The service name (`db.main`). */
+  readonly name: string;
+  /** The default `search_path` schema of every connection, if configured. */
+  readonly schema: string | undefined;
+  /** The underlying pg pool, for what this interface does not cover. */
+  readonly pool: Pool;
+  /** Borrows a client; with `schema`, its `search_path` is set (quoted) until `release()`. */
+  acquire(schema?: string): Promise<DbConnection>;
+  /** Borrows a client for `fn` and always gives it back. */
+  withConnection<T>(fn: (conn: DbConnection) => Promise<T>, schema?: string): Promise<T>;
+  /** BEGIN … COMMIT on a borrowed client; ROLLBACK and rethrow when `fn` throws; the client is always released. */
+  transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  /** The pool of another database (tenant), created on first use with this pool's settings and cached. */
+  tenant(dsn: string): DbPool;
+  stats(): DbPoolStats;
+  /** Ends this pool and every tenant pool. Idempotent. */
+  close(): Promise<void>;
+}
