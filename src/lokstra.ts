@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import fastifyStatic from '@fastify/static';
 import replyFrom from '@fastify/reply-from';
-import type { AppConfig } from './config/types';
+import type { AppConfig, StaticMountConfig } from './config/types';
 import { mountHtmx, mountHtmxAssets } from './htmx/htmx-mount';
 import { mountStatic } from './static/static-mount';
 import { mountReverseProxy } from './static/proxy-mount';
@@ -263,17 +263,15 @@ export class Lokstra {
   }
 }
 
-type MountConfig = { prefix: string; folder?: string | string[]; spa?: boolean; sources?: string[]; target?: string };
-
 // YAML mounts become ordinary routes of the app, so app middleware guards them too.
 function applyMounts(app: App, config: AppConfig, cwd: string): App {
-  const cfg = config as AppConfig & Record<string, MountConfig[] | undefined>;
-  const folders = (m: MountConfig): string[] => ([] as string[]).concat(m.folder ?? []);
+  const cfg = config;
+  const folders = (m: StaticMountConfig): string[] => ([] as string[]).concat(m.folder);
   for (const m of cfg.mount_static ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: m.spa === true }, cwd);
   for (const m of cfg.mount_spa ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: true }, cwd);
   if ((cfg.mount_htmx ?? []).length > 0) mountHtmxAssets(app);
-  for (const m of cfg.mount_htmx ?? []) mountHtmx(app, { prefix: m.prefix, sources: m.sources ?? [] }, cwd);
-  for (const m of cfg.mount_reverse_proxy ?? []) mountReverseProxy(app, { prefix: m.prefix, target: m.target ?? '' });
+  for (const m of cfg.mount_htmx ?? []) mountHtmx(app, m, cwd);
+  for (const m of cfg.mount_reverse_proxy ?? []) mountReverseProxy(app, m);
   return app;
 }
 

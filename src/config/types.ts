@@ -62,6 +62,20 @@ export interface AppConfig {
   controllers?: (string | Class)[];
   routes?: RouteConfig[];
   groups?: GroupConfig[];
+  /** Folders served under a prefix (tried in order; `spa: true` falls back to index.html). */
+  mount_static?: StaticMountConfig[];
+  /** Single-page apps: unknown extension-less paths get index.html. */
+  mount_spa?: StaticMountConfig[];
+  /** HTMX pages: folders with `pages/` and `layouts/`. */
+  mount_htmx?: { prefix: string; sources: string[] }[];
+  /** Reverse proxies: the prefix is stripped and the rest appended to `target`. */
+  mount_reverse_proxy?: { prefix: string; target: string }[];
+}
+
+export interface StaticMountConfig {
+  prefix: string;
+  folder: string | string[];
+  spa?: boolean;
 }
 
 export interface ServiceConfig {
