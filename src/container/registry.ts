@@ -1,8 +1,10 @@
+import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
 import { isDefinedModule } from '../metadata/defined-module';
 import { metadata } from '../metadata/store';
 import type { MiddlewareFactory, ModuleDefinition, ModuleRef, ServiceFactory } from '../metadata/types';
 import type { Class, Newable } from '../internal/types';
+import type { FastifyMiddleware } from '../middleware/types';
 
 /** A handler registered by name: a function, or a controller method. */
 export type HandlerEntry =
@@ -10,10 +12,18 @@ export type HandlerEntry =
   | { kind: 'function'; fn: (...args: any[]) => unknown }
   | { kind: 'method'; controller: Class; method: string | symbol };
 
-/** A middleware factory with its priority (lower runs outer). */
+/**
+ * A registered middleware: a `(config) => (ctx, next)` factory that wraps the handler, or a
+ * Fastify-phase middleware that contributes route options and hooks; its priority (lower runs
+ * outer within its phase) and, when given, the validator of its config.
+ */
 export interface MiddlewareEntry {
-  factory: MiddlewareFactory;
+  name: string;
+  factory: MiddlewareFactory | undefined;
+  fastify: FastifyMiddleware | undefined;
   priority: number;
+  /** Checks a config at boot; returns error text, or `undefined` when valid. */
+  validate: ((config: Record<string, unknown>) => string | undefined) | undefined;
 }
 
 /** A module as registered: its name and what it contributed. */
@@ -26,8 +36,31 @@ export interface ModuleRecord {
 
 /** Options of {@link Registry.middleware}. */
 export interface MiddlewareOptions {
-  /** Lower runs outer; default 50. */
+  /** Lower runs outer within its phase; default 50. */
   priority?: number;
+  /** JSON Schema (2020-12) of the middleware's config, checked with ajv at boot for every use. */
+  configSchema?: Record<string, unknown>;
+  /** Other names for the same middleware (e.g. `gzipcompression` for `compression`). */
+  aliases?: string[];
+}
+
+let ajv: Ajv2020 | undefined;
+
+function compileConfigSchema(name: string, schema: Record<string, unknown>): (config: Record<string, unknown>) => string | undefined {
+  let check: ValidateFunction;
+  try {
+    check = (ajv ??= new Ajv2020({ allErrors: true, strict: false })).compile(schema);
+  } catch (err) {
+    throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name, detail: `its configSchema does not compile: ${(err as Error).message}` });
+  }
+  return (config) => {
+    if (check(config)) return undefined;
+    return (check.errors ?? []).map((e) => {
+      const at = e.instancePath === '' ? 'config' : `config${e.instancePath.replace(/\//g, '.')}`;
+      const extra = e.keyword === 'additionalProperties' ? ` '${String((e.params as { additionalProperty: string }).additionalProperty)}'` : '';
+      return `${at} ${e.message ?? 'is invalid'}${extra}`;
+    }).join('; ');
+  };
 }
 
 /**
@@ -51,10 +84,27 @@ export class Registry {
     return this;
   }
 
-  /** Registers a middleware factory `(config) => (ctx, next) => …` under a name. */
-  middleware(name: string, factory: MiddlewareFactory, options: MiddlewareOptions = {}): this {
-    this.unique(this.middlewares, 'middleware', name);
-    this.middlewares.set(name, { factory, priority: options.priority ?? 50 });
+  /**
+   * Registers a middleware under a name: a factory `(config) => (ctx, next) => …` that wraps the
+   * handler, or a {@link FastifyMiddleware} (`{ build, setup? }`) that contributes Fastify route
+   * options, hooks and plugins. Its config is validated at boot against `configSchema`.
+   * @example
+   * registry.middleware('audit', (config) => async (ctx, next) => { const res = await next(); audit(ctx, config); return res; },
+   *   { priority: 60, configSchema: { type: 'object', additionalProperties: false, properties: { topic: { type: 'string' } } } });
+   */
+  middleware(name: string, impl: MiddlewareFactory | FastifyMiddleware, options: MiddlewareOptions = {}): this {
+    const isFactory = typeof impl === 'function';
+    if (!isFactory && (typeof impl !== 'object' || impl === null || typeof impl.build !== 'function')) {
+      throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name, detail: 'expected a factory (config) => (ctx, next) => … or an object with build(config, env)' });
+    }
+    const names = [name, ...(options.aliases ?? [])];
+    for (const n of names) this.unique(this.middlewares, 'middleware', n);
+    const validate = options.configSchema === undefined ? undefined : compileConfigSchema(name, options.configSchema);
+    for (const n of names) {
+      this.middlewares.set(n, {
+        name: n, factory: isFactory ? impl : undefined, fastify: isFactory ? undefined : impl, priority: options.priority ?? 50, validate,
+      });
+    }
     return this;
   }
 
@@ -97,7 +147,10 @@ export class Registry {
     for (const svc of def.services ?? []) this.service(svc as Newable);
     for (const ctl of def.controllers ?? []) this.controller(ctl);
     for (const [n, fn] of Object.entries(def.handlers ?? {})) this.handler(n, fn);
-    for (const [n, f] of Object.entries(def.middleware ?? {})) this.middleware(n, f);
+    for (const [n, m] of Object.entries(def.middleware ?? {})) {
+      if (typeof m === 'function') this.middleware(n, m);
+      else this.middleware(n, (m.fastify ?? m.factory) as MiddlewareFactory, { priority: m.priority, configSchema: m.configSchema });
+    }
     for (const [n, f] of Object.entries(def.serviceFactories ?? {})) this.serviceFactory(n, f);
     this.modules.set(name, { name, controllers: [...(def.controllers ?? [])], requiredServices: [...(def.requiredServices ?? [])], settings: def.settings });
     return this;

@@ -11,7 +11,10 @@ import { sendResponse } from './response/send';
 import { errorToResponse, genericMessage, type ErrorMapper } from './response/to-response';
 import type { CompiledRoute } from './routing/compile';
 import { MethodIndex } from './method-index';
-import { registerRoutes } from './route-table';
+import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, type ErrorLogPolicy, type FastifyRouteParts } from './route-fastify';
+import { registerRoutes, type RouteToRegister } from './route-table';
+import type { FastifyAttachment } from './routing/middleware-chain';
+import { safeLogValue } from '../middleware/log-safety';
 
 /** What a listener needs besides its routes. */
 export interface ListenerOptions {
@@ -32,6 +35,19 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
 
 const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
 
+const DEFAULT_ERROR_LOG: ErrorLogPolicy = { stack: true };
+
+function errorLogPolicy(parts: FastifyRouteParts | undefined): ErrorLogPolicy {
+  return (parts?.config[ERROR_LOG] as ErrorLogPolicy | undefined) ?? DEFAULT_ERROR_LOG;
+}
+
+// Each Fastify-phase middleware sets up once per listener, in priority order (its plugins' hooks run in that order).
+function setupsOf(attachments: readonly FastifyAttachment[]): FastifyAttachment['middleware'][] {
+  const seen = new Map<FastifyAttachment['middleware'], number>();
+  for (const a of attachments) if (!seen.has(a.middleware)) seen.set(a.middleware, a.defaultPriority);
+  return [...seen].sort((a, b) => a[1] - b[1]).map(([mw]) => mw);
+}
+
 /** One Fastify instance serving every app declared on one address. */
 export class Listener {
   readonly fastify: FastifyInstance;
@@ -46,6 +62,10 @@ export class Listener {
     this.address = opts.address;
     const s = opts.settings;
     this.fastify = fastify({
+      // Fastify's own logger stays off: request logging is the request_logger middleware's job.
+      // NOTE: a pino-shaped adapter over the winston logger (`toFastifyLogger` in services/logger.ts,
+      // being written separately) is to be passed here as `loggerInstance` with
+      // `disableRequestLogging: true` once it exists, so plugin logs (`req.log`) reach winston.
       logger: false,
       routerOptions: { ignoreTrailingSlash: s.ignoreTrailingSlash, maxParamLength: s.maxParamLength },
       bodyLimit: s.bodyLimit,
@@ -67,24 +87,50 @@ export class Listener {
     this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));
   }
 
-  /** Registers the routes of every app on this address; the first app owns the 404. */
-  addRoutes(routes: CompiledRoute[]): void {
+  /**
+   * Registers the routes of every app on this address; the first app owns the 404. Fastify-phase
+   * middleware is compiled here, once per route: its plugins are registered once per listener
+   * (before any route, so their `onRoute` hooks see them), its options and hooks go on the routes.
+   * The first app's app-level Fastify-phase middleware also covers unmatched requests (404/405,
+   * unmatched OPTIONS and CORS preflights) and routes that Fastify plugins add.
+   */
+  async addRoutes(routes: CompiledRoute[]): Promise<void> {
     const index = new MethodIndex(this.opts.settings);
-    registerRoutes(this.fastify, routes, (route) => this.wrap(route), index);
-    this.fastify.setNotFoundHandler((req, reply) => {
-      if (this.closing) return this.sendClosing(reply);
-      const allow = index.allowFor(req.raw.url ?? '/');
-      if (allow === undefined) return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
-      if (req.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
-      return sendResponse(reply, Response.error(405, genericMessage(405), 'METHOD_NOT_ALLOWED').withHeader('allow', allow));
+    const env = { logger: this.opts.logger };
+    const toRegister: RouteToRegister[] = routes.map((route) => ({
+      route, parts: buildRouteParts(route.fastify, { app: route.app, method: route.method, url: route.url, source: route.source }, env),
+    }));
+    const ownerApp = this.apps[0] as string;
+    const ownerAttachments = routes.find((r) => r.app === ownerApp)?.appFastify ?? [];
+    const fallback = buildRouteParts(ownerAttachments, { app: ownerApp, method: '*', url: '*', source: `app ${ownerApp} (unmatched requests)` }, env);
+    if (fallback.hasHooks) {
+      this.fastify.addHook('onRoute', (opts) => {
+        if ((opts.config as Record<PropertyKey, unknown> | undefined)?.[LOKSTRA_ROUTE] !== true) appendHooks(opts as unknown as Record<string, unknown>, fallback.hooks);
+      });
+    }
+    const context = { routeConfig: (method: string, url: string) => index.configFor(method, url) };
+    for (const mw of setupsOf([...routes.flatMap((r) => r.fastify), ...ownerAttachments])) await mw.setup?.(this.fastify, context);
+    registerRoutes(this.fastify, toRegister, (entry) => this.wrap(entry), index);
+    await this.fastify.register(async (scope) => {
+      for (const [name, fns] of Object.entries(fallback.hooks)) for (const fn of fns) scope.addHook(name as never, fn as never);
+      scope.setNotFoundHandler({ config: { ...fallback.config } } as never, (req, reply) => this.notFound(index, req, reply));
     });
   }
 
-  private wrap(route: CompiledRoute): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  private notFound(index: MethodIndex, req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
+    if (this.closing) return this.sendClosing(reply);
+    const allow = index.allowFor(req.raw.url ?? '/');
+    if (allow === undefined) return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
+    if (req.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
+    return sendResponse(reply, Response.error(405, genericMessage(405), 'METHOD_NOT_ALLOWED').withHeader('allow', allow));
+  }
+
+  private wrap({ route, parts }: RouteToRegister): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
     const { runtime } = this.opts;
     const accepts = route.accepts;
     const narrowed = accepts !== undefined && DEFAULT_ACCEPTS.some((k) => !accepts.includes(k));
     const run = route.run;
+    const policy = errorLogPolicy(parts);
     return async (req, reply) => {
       if (this.closing) return this.sendClosing(reply);
       if (narrowed && req.body !== undefined) {
@@ -98,10 +144,11 @@ export class Listener {
       try {
         res = ctx.applyPending(await run(ctx));
       } catch (err) {
-        res = this.toErrorResponse(err, req);
+        res = this.toErrorResponse(err, req, false, policy, route.url);
       }
       if (reply.sent) {
-        if (res.kind !== 'empty' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: req.url }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
+        // A handler timeout already answered 503 and aborted ctx.signal: the late result is dropped silently.
+        if (res.kind !== 'empty' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: safeLogValue(req.url) }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
         return reply;
       }
       if (this.closing) reply.header('connection', 'close');
@@ -109,20 +156,24 @@ export class Listener {
     };
   }
 
-  private toErrorResponse(err: unknown, req: FastifyRequest, fromFramework = false): Response {
+  /** Maps a thrown value to a Response; internal errors are logged once, with the request id (and stack unless `recovery` says otherwise). */
+  private toErrorResponse(err: unknown, req: FastifyRequest, fromFramework: boolean, policy: ErrorLogPolicy, route: string | undefined): Response {
     const { response, isInternal } = errorToResponse(err, this.opts.mappers, fromFramework);
     if (isInternal) {
-      this.opts.logger.error('request failed', {
-        requestId: req.id, method: req.method, url: req.url,
-        error: err instanceof Error ? { name: err.name, message: err.message, stack: err.stack } : { value: String(err) },
-      });
+      const error = err instanceof Error
+        ? { name: err.name, message: safeLogValue(err.message), ...(policy.stack ? { stack: err.stack } : {}) }
+        : { value: safeLogValue(String(err)) };
+      this.opts.logger.error('request failed', { requestId: req.id, method: req.method, route, url: safeLogValue(req.url), error });
     }
     return response;
   }
 
-  // Fastify's error handler only sees errors from its own lifecycle: handler errors are caught in `wrap`.
+  // Fastify's error handler only sees errors from its own lifecycle (parsing, limits, timeouts,
+  // hooks): handler errors are caught in `wrap`.
   private fail(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
-    sendResponse(reply, this.toErrorResponse(err, req, true));
+    const config = req.routeOptions.config as unknown as Record<PropertyKey, unknown> | undefined;
+    const policy = (config?.[ERROR_LOG] as ErrorLogPolicy | undefined) ?? DEFAULT_ERROR_LOG;
+    sendResponse(reply, this.toErrorResponse(err, req, true, policy, config?.[LOKSTRA_ROUTE] === true ? req.routeOptions.url : undefined));
   }
 
   private sendClosing(reply: FastifyReply): FastifyReply | undefined {

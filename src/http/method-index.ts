@@ -3,10 +3,13 @@ import type { HttpMethod } from '../metadata/types';
 
 const STANDARD: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
+type RouteConfig = Record<PropertyKey, unknown>;
+
 /**
  * Which methods a URL answers to, consulted only when Fastify found no route (so a 405 can never
  * shadow a real route, e.g. `GET /users/:id` vs `POST /users/bulk`). Same router library and
- * options as Fastify, so matching is identical.
+ * options as Fastify, so matching is identical. Each entry keeps its route's config, so a CORS
+ * preflight for a path without an OPTIONS route is answered with the config of the route it asks about.
  */
 export class MethodIndex {
   private readonly router: FindMyWay.Instance<FindMyWay.HTTPVersion.V1>;
@@ -15,11 +18,20 @@ export class MethodIndex {
     this.router = FindMyWay({ ignoreTrailingSlash: options.ignoreTrailingSlash, maxParamLength: options.maxParamLength, allowUnsafeRegex: true });
   }
 
-  add(method: HttpMethod, url: string): void {
+  add(method: HttpMethod, url: string, config: RouteConfig = {}): void {
     const methods = method === 'ALL' ? STANDARD : method === 'GET' ? ['GET', 'HEAD'] : [method];
     for (const m of methods) {
       if (this.router.hasRoute(m as FindMyWay.HTTPMethod, url)) continue;
-      this.router.on(m as FindMyWay.HTTPMethod, url, () => undefined);
+      this.router.on(m as FindMyWay.HTTPMethod, url, () => undefined, config);
+    }
+  }
+
+  /** The config of the route that serves `method url`, if any. */
+  configFor(method: string, url: string): RouteConfig | undefined {
+    try {
+      return (this.router.find(method.toUpperCase() as FindMyWay.HTTPMethod, url)?.store as RouteConfig | undefined) ?? undefined;
+    } catch {
+      return undefined;
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Class, Token } from '../internal/types';
+import type { FastifyMiddleware } from '../middleware/types';
 
 /** HTTP methods a route can declare; `ALL` means every method. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL';
@@ -62,7 +63,7 @@ export interface ModuleDefinition {
   services?: Class[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handlers?: Record<string, (...args: any[]) => unknown>;
-  middleware?: Record<string, MiddlewareFactory>;
+  middleware?: Record<string, MiddlewareFactory | MiddlewareDefinition>;
   serviceFactories?: Record<string, ServiceFactory>;
   requiredServices?: string[];
   /**
@@ -83,6 +84,17 @@ export interface DefinedModule extends ModuleDefinition {
 
 /** Creates a middleware from its YAML/code config. */
 export type MiddlewareFactory = (config: Record<string, unknown>) => MiddlewareFn;
+
+/**
+ * A middleware as a module declares it when it needs more than a factory: a `(ctx, next)` factory
+ * or a Fastify-phase implementation, with its priority and the JSON Schema of its config.
+ */
+export interface MiddlewareDefinition {
+  factory?: MiddlewareFactory;
+  fastify?: FastifyMiddleware;
+  priority?: number;
+  configSchema?: Record<string, unknown>;
+}
 
 /** What a service factory is given besides its config. */
 export interface ServiceFactoryContext {

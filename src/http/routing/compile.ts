@@ -12,7 +12,7 @@ import type { Response } from '../response/response';
 import { resultToResponse } from '../response/to-response';
 import { isBoundHandler } from './bind-handler';
 import { compose, type Terminal } from './compose';
-import type { ChainLevel, MiddlewareResolver } from './middleware-chain';
+import type { ChainLevel, FastifyAttachment, MiddlewareResolver } from './middleware-chain';
 import { resolveControllers } from './resolve-controllers';
 import { joinPath, type HandlerLike, type Router } from './router';
 
@@ -27,6 +27,10 @@ export interface CompiledRoute {
   middleware: string[];
   accepts: AcceptKind[] | undefined;
   run: Terminal<Context>;
+  /** Fastify-phase middleware of the route in priority order, compiled into route options and hooks by the listener. */
+  fastify: FastifyAttachment[];
+  /** The app-level Fastify-phase middleware of the route's app (applied to unmatched requests when the app owns the 404). */
+  appFastify: FastifyAttachment[];
 }
 
 /** What compiling needs from the Lokstra instance. */
@@ -94,17 +98,19 @@ function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps
 /** Compiles every route of an app's router tree (routes, groups, mounted controllers) at boot. */
 export function compileApp(app: string, root: Router, deps: CompileDeps): CompiledRoute[] {
   const out: CompiledRoute[] = [];
+  let appFastify: FastifyAttachment[] = [];
   const walk = (node: Router, outer: ChainLevel[], accepts: AcceptKind[] | undefined): void => {
     const levels = [...outer, { refs: node.middleware, override: node.override, source: node.source }];
     // Resolve this level even when it has no routes, so an unknown middleware name always fails boot.
-    deps.middleware.resolveChain(levels);
+    const own = deps.middleware.resolveChain(levels);
+    if (node === root) appFastify = own.fastify;
     const nodeAccepts = node.accepts ?? accepts;
     for (const route of node.routes) {
       const { run, name } = handlerTerminal(route.handler, route.source, deps);
       const chain = deps.middleware.resolveChain([...levels, { refs: route.middleware, override: route.override, source: route.source }]);
       out.push({
         app, method: route.method, url: joinPath(node.fullPrefix, route.path), source: route.source, handlerName: name,
-        middleware: chain.names, accepts: route.accepts ?? nodeAccepts, run: compose(chain.fns, run),
+        middleware: chain.names, accepts: route.accepts ?? nodeAccepts, run: compose(chain.fns, run), fastify: chain.fastify, appFastify,
       });
     }
     for (const mount of node.mounts) {
@@ -115,6 +121,7 @@ export function compileApp(app: string, root: Router, deps: CompileDeps): Compil
     for (const child of node.groups) walk(child, levels, nodeAccepts);
   };
   walk(root, [], undefined);
+  for (const r of out) r.appFastify = appFastify;
   return out;
 }
 
@@ -131,6 +138,7 @@ function compileController(app: string, controller: Class, node: Router, levels:
       url: joinPath(node.fullPrefix, prefix, ctl?.prefix ?? '', route.path),
       accepts: metadata.getAccepts(controller, route.propertyKey) ?? classAccepts ?? accepts,
       run: compose(chain.fns, methodTerminal(controller, route.propertyKey, deps)),
+      fastify: chain.fastify, appFastify: [],
     };
   });
 }

@@ -1,6 +1,7 @@
 import { LokstraError } from '../../errors/lokstra-error';
 import type { MiddlewareEntry } from '../../container/registry';
 import type { MiddlewareFn, MiddlewareRef } from '../../metadata/types';
+import type { FastifyMiddleware, MiddlewareEnv, RouteContribution, RouteInfo } from '../../middleware/types';
 
 /** One level of a route's middleware: app, group, controller, method or route. */
 export interface ChainLevel {
@@ -9,11 +10,35 @@ export interface ChainLevel {
   source: string;
 }
 
+/**
+ * A Fastify-phase middleware attached with one config. Shared by every route the attachment
+ * covers, so `build` runs once per attachment, not once per route.
+ */
+export class FastifyAttachment {
+  private built: RouteContribution | ((route: RouteInfo) => RouteContribution) | undefined;
+
+  constructor(readonly name: string, readonly middleware: FastifyMiddleware, readonly config: Record<string, unknown>, readonly defaultPriority: number) {}
+
+  /** The contribution for one route (boot time). */
+  contribution(route: RouteInfo, env: MiddlewareEnv): RouteContribution {
+    const built = (this.built ??= this.middleware.build(this.config, env));
+    return typeof built === 'function' ? built(route) : built;
+  }
+}
+
+/** A route's middleware, flattened: `(ctx, next)` functions and Fastify-phase attachments, each in run order. */
+export interface ResolvedChain {
+  fns: MiddlewareFn[];
+  /** Names of both phases in run order (Fastify phase first), for the route table. */
+  names: string[];
+  fastify: FastifyAttachment[];
+}
+
 interface Resolved {
   name: string | undefined;
   priority: number;
   order: number;
-  fn: MiddlewareFn;
+  fn: MiddlewareFn | FastifyAttachment;
 }
 
 type RefObject = { name: string; config?: Record<string, unknown>; enabled?: boolean; priority?: number };
@@ -22,16 +47,17 @@ type RefObject = { name: string; config?: Record<string, unknown>; enabled?: boo
 export const INLINE_PRIORITY = 100;
 
 /**
- * Flattens a route's middleware levels into one ordered list, at boot: an `override` level drops
- * everything outer; a name used at several levels runs once with the innermost config; ties in
- * priority keep declaration order. Factories run once per attachment (cached by the ref object).
+ * Flattens a route's middleware levels into one ordered list per phase, at boot: an `override`
+ * level drops everything outer; a name used at several levels runs once with the innermost config;
+ * within a phase, lower priority runs outer and ties keep declaration order. Factories run, and
+ * configs are validated, once per attachment (cached by the ref object).
  */
 export class MiddlewareResolver {
-  private readonly cache = new Map<unknown, MiddlewareFn>();
+  private readonly cache = new Map<unknown, MiddlewareFn | FastifyAttachment>();
 
   constructor(private readonly registry: ReadonlyMap<string, MiddlewareEntry>) {}
 
-  resolveChain(levels: readonly ChainLevel[]): { fns: MiddlewareFn[]; names: string[] } {
+  resolveChain(levels: readonly ChainLevel[]): ResolvedChain {
     let start = 0;
     levels.forEach((level, i) => { if (level.override) start = i; });
     const byName = new Map<string, Resolved>();
@@ -52,7 +78,13 @@ export class MiddlewareResolver {
       }
     }
     list.sort((a, b) => a.priority - b.priority || a.order - b.order);
-    return { fns: list.map((r) => r.fn), names: list.map((r) => r.name ?? (r.fn.name || 'anonymous')) };
+    const hooks = list.filter((r) => r.fn instanceof FastifyAttachment);
+    const wrappers = list.filter((r) => !(r.fn instanceof FastifyAttachment));
+    return {
+      fns: wrappers.map((r) => r.fn as MiddlewareFn),
+      fastify: hooks.map((r) => r.fn as FastifyAttachment),
+      names: [...hooks, ...wrappers].map((r) => r.name ?? ((r.fn as MiddlewareFn).name || 'anonymous')),
+    };
   }
 
   private resolve(ref: MiddlewareRef, source: string, order: number): Resolved | undefined {
@@ -65,10 +97,18 @@ export class MiddlewareResolver {
     }
     let fn = this.cache.get(ref);
     if (fn === undefined) {
-      fn = entry.factory(obj.config ?? {});
-      if (typeof fn !== 'function') throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: obj.name, detail: 'its factory did not return a function' });
+      fn = this.instantiate(entry, obj.config ?? {}, source);
       this.cache.set(ref, fn);
     }
-    return { name: obj.name, priority: obj.priority ?? entry.priority, order, fn };
+    return { name: entry.name, priority: obj.priority ?? entry.priority, order, fn };
+  }
+
+  private instantiate(entry: MiddlewareEntry, config: Record<string, unknown>, source: string): MiddlewareFn | FastifyAttachment {
+    const problem = entry.validate?.(config);
+    if (problem !== undefined) throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: entry.name, detail: `${problem} (at ${source})` });
+    if (entry.fastify !== undefined) return new FastifyAttachment(entry.name, entry.fastify, config, entry.priority);
+    const fn = (entry.factory as NonNullable<MiddlewareEntry['factory']>)(config);
+    if (typeof fn !== 'function') throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: entry.name, detail: 'its factory did not return a function' });
+    return fn;
   }
 }
