@@ -115,6 +115,7 @@ export class PgPool extends Executor implements DbPool {
     try {
       await this.pool.query('SELECT 1');
     } catch (err) {
+      await this.close();
       throw new Error(`cannot reach PostgreSQL at ${this.options.target}: ${describe(err)}`, { cause: err });
     }
     const min = this.options.pg.min ?? 0;

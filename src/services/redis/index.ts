@@ -90,15 +90,21 @@ class IoRedisService implements RedisService {
 
   close(): Promise<void> {
     this.closed ??= (async () => {
-      if (this.client.status !== 'ready') {
-        this.client.disconnect(false);
+      const client = this.client;
+      if (client.status === 'end') return;
+      if (client.status === 'reconnecting') {
+        // Between attempts there is no socket, so no 'end' will come: cancelling the retry timer is all.
+        client.disconnect(false);
         return;
       }
-      try {
-        await withTimeout(this.client.quit(), QUIT_BUDGET_MS, 'QUIT');
-      } catch {
-        this.client.disconnect(false);
+      // QUIT resolves on the server's OK and the socket closes a moment later: wait for 'end' (bounded).
+      const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+      if (client.status === 'ready') {
+        await withTimeout(client.quit(), QUIT_BUDGET_MS, 'QUIT').catch(() => client.disconnect(false));
+      } else {
+        client.disconnect(false);
       }
+      await withTimeout(ended, QUIT_BUDGET_MS, 'redis close').catch(() => undefined);
     })();
     return this.closed;
   }
