@@ -14,6 +14,9 @@ export { Response, paginationMeta, type Envelope, type PaginationInput } from '.
 export type { ErrorMapper } from './http/response/to-response';
 export { HttpError, LokstraError, ERROR_CODES, type ErrorCode, type FieldErrors, type HttpErrorOptions } from './errors/index';
 export { Registry, type MiddlewareOptions } from './container/registry';
+export type {
+  FastifyMiddleware, RouteContribution, RouteInfo, RouteHookName, MiddlewareEnv, ListenerContext,
+} from './middleware/types';
 export { ServiceContainer } from './container/service-container';
 export type { Lifecycle } from './container/lifecycle';
 export { loadConfig, parseYaml, SEARCH_PLACES, parseDuration, parseSize } from './config/index';
@@ -26,7 +29,7 @@ export { isSecretKey } from './internal/secrets';
 export { HTTP_CONTRIBUTION } from './metadata/types';
 export type {
   HttpContribution, ContributedRoute, LifecycleState,
-  HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory,
+  HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory, MiddlewareDefinition,
   ModuleDefinition, ModuleRef, DefinedModule, ServiceFactory, ServiceFactoryContext, Token, Class,
 } from './metadata/types';
 export { createLoggerService, type LoggerService, type LogLevel } from './services/logger';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { LokstraError } from '../errors/lokstra-error';
 import type { ListenAddress, Settings } from '../config/settings';
 import type { AcceptKind, HttpMethod } from '../metadata/types';
@@ -15,6 +15,8 @@ import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, type ErrorLogPo
 import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
 import { safeLogValue } from '../middleware/log-safety';
+import { toFastifyLogger } from '../services/fastify-logger';
+import type { Logger } from '../services/logger';
 
 /** What a listener needs besides its routes. */
 export interface ListenerOptions {
@@ -62,11 +64,11 @@ export class Listener {
     this.address = opts.address;
     const s = opts.settings;
     this.fastify = fastify({
-      // Fastify's own logger stays off: request logging is the request_logger middleware's job.
-      // NOTE: a pino-shaped adapter over the winston logger (`toFastifyLogger` in services/logger.ts,
-      // being written separately) is to be passed here as `loggerInstance` with
-      // `disableRequestLogging: true` once it exists, so plugin logs (`req.log`) reach winston.
-      logger: false,
+      // Fastify and its plugins log their warnings and errors through the deployment's logger.
+      // Request lines are the request_logger middleware's job and Lokstra logs "listening on"
+      // itself, so Fastify's own info lines are left out.
+      loggerInstance: toFastifyLogger(opts.logger as Logger, { level: 'warn' }) as unknown as FastifyBaseLogger,
+      logController: new LogController({ disableRequestLogging: true }),
       routerOptions: { ignoreTrailingSlash: s.ignoreTrailingSlash, maxParamLength: s.maxParamLength },
       bodyLimit: s.bodyLimit,
       requestTimeout: s.requestTimeout,
@@ -82,7 +84,7 @@ export class Listener {
       onConstructorPoisoning: 'error',
       frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers, true).response); },
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
-    });
+    }) as unknown as FastifyInstance;
     registerBodyParsers(this.fastify, s.maxJsonDepth);
     this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));
   }

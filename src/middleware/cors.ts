@@ -79,6 +79,13 @@ function isPreflight(req: FastifyRequest): boolean {
  */
 export const cors: FastifyMiddleware = {
   async setup(fastify, listener) {
+    // Routes without cors are skipped by @fastify/cors before it does anything (no Vary: Origin
+    // either); its own `OPTIONS *` route must stay open, as it carries unmatched preflights.
+    fastify.addHook('onRoute', (route) => {
+      if (route.url === '*') return;
+      const config = (route.config ??= {}) as Record<PropertyKey, unknown>;
+      if (config[CORS] === undefined && config.cors === undefined) config.cors = false;
+    });
     await fastify.register(fastifyCors, {
       hook: 'onRequest',
       delegator: (req: FastifyRequest, cb: (err: Error | null, options: FastifyCorsOptions) => void) => {
