@@ -1,5 +1,5 @@
 import { Body, Context, Delete, Get, Patch, Path, Post, Route } from '../../src/index';
-import { CreateOrderRequest, CreateUserDto, ListUsersRequest, UpdateUserDto } from './dto';
+import { CreateOrderRequest, CreateUserDto, ImportUsersDto, ListUsersRequest, UpdateUserDto } from './dto';
 import { OrderRepository, UserRepository } from './repositories';
 
 @Route('/users')
@@ -55,5 +55,22 @@ export class AdminController {
   @Get('/')
   stats() {
     return { users: this.users.count(), orders: this.orders.count() };
+  }
+}
+
+/** Bulk import and export of users on the admin app (behind its `admin_token` guard). */
+@Route('/users')
+export class AdminUserController {
+  constructor(private readonly users: UserRepository) {}
+
+  @Post('/import')
+  import(@Body() dto: ImportUsersDto, ctx: Context) {
+    return ctx.okCreated(dto.users.map((u) => this.users.create(u)));
+  }
+
+  @Get('/export')
+  export(ctx: Context) {
+    const { items } = this.users.list(1, Number.MAX_SAFE_INTEGER);
+    return ctx.okList(items);
   }
 }

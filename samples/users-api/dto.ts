@@ -30,3 +30,8 @@ export class CreateOrderRequest {
   @Path('userId') @IsInt() userId!: number;
   @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => OrderItemDto) items!: OrderItemDto[];
 }
+
+/** A bulk import from the admin app (its size is capped by the admin app's body_limit). */
+export class ImportUsersDto {
+  @ValidateNested({ each: true }) @ArrayMinSize(1) @Type(() => CreateUserDto) users!: CreateUserDto[];
+}

@@ -1,5 +1,6 @@
 import { defineModule, Module, type Context, type MiddlewareFn } from '../../src/index';
-import { AdminController, OrderController, UserController } from './controllers';
+import { AdminController, AdminUserController, OrderController, UserController } from './controllers';
+import { adminToken, adminTokenSchema, apiVersion, apiVersionSchema } from './middleware';
 import { OrderRepository, UserRepository } from './repositories';
 
 /** Adds `x-response-time` to every response of the routes it wraps. */
@@ -15,12 +16,16 @@ function responseTime(config: Record<string, unknown>): MiddlewareFn {
 export const sampleExtras = defineModule({
   name: 'sample.extras',
   handlers: { health: (ctx: Context) => ctx.ok({ status: 'up' }) },
-  middleware: { response_time: responseTime },
+  middleware: {
+    response_time: responseTime,
+    admin_token: { factory: adminToken, priority: 40, configSchema: adminTokenSchema },
+    api_version: { fastify: apiVersion, priority: 25, configSchema: apiVersionSchema },
+  },
 });
 
 @Module({
   imports: [sampleExtras],
-  controllers: [UserController, OrderController, AdminController],
+  controllers: [UserController, OrderController, AdminController, AdminUserController],
   services: [UserRepository, OrderRepository],
 })
 export class UsersApiModule {}

@@ -1,7 +1,9 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { Lokstra, type LokstraHandle } from '../../src/index';
+import { captureLogger, settle } from '../middleware/harness';
 import { UsersApiModule } from '../../samples/users-api/module';
 import { freePort, get } from '../helpers/net';
 
@@ -9,10 +11,12 @@ const ROOT = join(__dirname, '..', '..');
 
 describe('sample: users-api (lokstra.config.yaml)', () => {
   let h: LokstraHandle;
+  const log = captureLogger('info');
   beforeAll(async () => {
     delete process.env.PORT;
     delete process.env.ADMIN_PORT;
-    h = await Lokstra.build(join(ROOT, 'lokstra.config.yaml'), { modules: [UsersApiModule] });
+    delete process.env.ADMIN_TOKEN;
+    h = await Lokstra.build(join(ROOT, 'lokstra.config.yaml'), { modules: [UsersApiModule], logger: log.logger });
   });
   afterAll(() => h.close());
   const api = () => h.apps.find((a) => a.name === 'api')!;
@@ -60,6 +64,54 @@ describe('sample: users-api (lokstra.config.yaml)', () => {
     expect((await api().inject('/stats')).statusCode).toBe(404);
     const stats = await admin().inject('/stats');
     expect(stats.json().data.users).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('sample: users-api middleware (admin app)', () => {
+  let h: LokstraHandle;
+  const log = captureLogger('info');
+  const token = { 'x-admin-token': 'dev-admin-token' };
+  beforeAll(async () => {
+    delete process.env.ADMIN_TOKEN;
+    h = await Lokstra.build(join(ROOT, 'lokstra.config.yaml'), { modules: [UsersApiModule], logger: log.logger });
+  });
+  afterAll(() => h.close());
+  const admin = () => h.apps.find((a) => a.name === 'admin')!;
+
+  it('echoes a request id, adds security headers and the api_version header, and logs one JSON line with the request id', async () => {
+    const res = await admin().inject({ url: '/stats', headers: { 'x-request-id': 'sample-1' } });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers).toMatchObject({ 'x-request-id': 'sample-1', 'x-api-version': '1.2', 'x-content-type-options': 'nosniff' });
+    await settle();
+    expect(log.lines().filter((l) => l.message === 'request completed' && l.requestId === 'sample-1')).toEqual([
+      expect.objectContaining({ level: 'info', route: '/stats', status: 200 }),
+    ]);
+  });
+
+  it('guards /admin with the (ctx, next) admin_token middleware', async () => {
+    expect((await admin().inject('/admin/users/export')).statusCode).toBe(401);
+    expect((await admin().inject({ url: '/admin/users/export', headers: token })).statusCode).toBe(200);
+  });
+
+  it('answers a CORS preflight from the admin UI origin, and none from elsewhere', async () => {
+    const ok = await admin().inject({ method: 'OPTIONS', url: '/admin/users/import', headers: { origin: 'https://ui.admin.example.com', 'access-control-request-method': 'POST', 'access-control-request-headers': 'x-admin-token, content-type' } });
+    expect(ok.statusCode).toBe(204);
+    expect(ok.headers).toMatchObject({ 'access-control-allow-origin': 'https://ui.admin.example.com', 'access-control-allow-credentials': 'true' });
+    const evil = await admin().inject({ method: 'OPTIONS', url: '/admin/users/import', headers: { origin: 'https://admin.example.com.evil.net', 'access-control-request-method': 'POST' } });
+    expect(evil.headers['access-control-allow-origin']).toBeUndefined();
+  });
+
+  it('imports users within body_limit, refuses a bigger body with 413, and gzips the export', async () => {
+    const users = Array.from({ length: 200 }, (_, i) => ({ name: `Imported ${i}`, email: `imported${i}@example.com` }));
+    const created = await admin().inject({ method: 'POST', url: '/admin/users/import', headers: token, payload: { users } });
+    expect(created.statusCode).toBe(201);
+    const many = Array.from({ length: 1200 }, (_, i) => ({ name: `Too many ${i}`, email: `toomany${i}@example.com` }));
+    const tooBig = await admin().inject({ method: 'POST', url: '/admin/users/import', headers: token, payload: { users: many } });
+    expect(tooBig.statusCode).toBe(413);
+    expect(tooBig.json().code).toBe('PAYLOAD_TOO_LARGE');
+    const exported = await admin().inject({ url: '/admin/users/export', headers: { ...token, 'accept-encoding': 'gzip' } });
+    expect(exported.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(gunzipSync(exported.rawPayload).toString('utf8')).data).toHaveLength(202);
   });
 });
 
