@@ -1,10 +1,11 @@
 import 'reflect-metadata';
+import { Agent } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { Context, defineModule, Lokstra, LokstraError, type DbPool, type LokstraHandle, type ServiceConfig } from '../../src/index';
-import { freePort } from '../helpers/net';
+import { freePort, get } from '../helpers/net';
 import { quietLogger } from './helpers/quiet';
 import { describeWith, PG_URL, timed, uniqueName } from './helpers/servers';
 import { TcpProxy } from './helpers/tcp-proxy';
@@ -23,7 +24,7 @@ const itemsModule = defineModule({
     'items.find': async (ctx: Context) => ctx.ok(await db(ctx).query('SELECT id FROM items WHERE name = $1', [ctx.query.name])),
     'items.count': async (ctx: Context) => ctx.ok(await db(ctx).queryOne('SELECT count(*)::int AS n FROM items')),
     'items.get': async (ctx: Context) => ctx.ok(await db(ctx).queryMustOne('SELECT id, name FROM items WHERE id = $1', [Number(ctx.params.id)])),
-    'items.slow': async (ctx: Context) => ctx.ok(await db(ctx).query('SELECT pg_sleep(30)')),
+    'items.slow': async (ctx: Context) => ctx.ok(await db(ctx).query('SELECT pg_sleep($1::float)', [Number(ctx.query.s ?? 30)])),
     'items.slowTx': async (ctx: Context) => ctx.ok(await db(ctx).transaction((tx) => tx.query('SELECT pg_sleep(30)'))),
   },
 });
@@ -310,6 +311,16 @@ describeWith(['PostgreSQL'], 'lokstra.dbpool_pg on a real PostgreSQL', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('ends the pool at shutdown only after in-flight requests finished', async () => {
+    const { h, pool } = await boot();
+    await h.listen();
+    const inflight = get(`${h.apps[0]!.url}/slow?s=0.3`, new Agent({ keepAlive: false }));
+    for (let i = 0; i < 100 && pool.stats().idle === pool.stats().total; i++) await new Promise((r) => setTimeout(r, 10));
+    await h.close();
+    expect((await inflight).status).toBe(200);
+    expect(pool.pool.ended).toBe(true);
   });
 
   it('fails boot fast with a one-line reason when PostgreSQL is down, never showing the password', async () => {

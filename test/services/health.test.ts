@@ -111,7 +111,7 @@ describe('lokstra.health_check', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json().data.checks.slow).toMatchObject({ status: 'unhealthy', critical: true, message: "check 'slow' timed out after 200 ms" });
     expect(res.json().data.checks.a.status).toBe('healthy');
-    expect(ms).toBeLessThan(290);
+    expect(ms).toBeLessThan(450); // one after the other: 150 + 150 + 200 ms
     expect(aborted).toBe(true);
   });
 
@@ -196,10 +196,12 @@ describe('lokstra.health_check', () => {
     expect((await api().inject('/health')).statusCode).toBe(404);
   });
 
-  it('fails boot when its handler names collide with registered ones', async () => {
+  it('fails boot when its handler names or routes collide with registered ones', async () => {
     const err = await Lokstra.build({ services: [{ name: 'health', type: 'lokstra.health_check' }], apps: [{ name: 'api', address: ':0' }] },
       { modules: [defineModule({ name: 'mine', handlers: { health: () => 'up' } })], logger: quietLogger() }).catch((e: unknown) => e);
     expect(LokstraError.is(err) && err.code).toBe('LKS_ERR_DI_DUPLICATE');
+    const route = await boot({ apps: [{ name: 'api', address: ':0', routes: [{ method: 'GET', path: '/health/ready', handler: 'health.live' }] }] }).catch((e: unknown) => e);
+    expect(LokstraError.is(route) && route.code).toBe('LKS_ERR_ROUTE_DUPLICATE');
   });
 
   it('rejects invalid check entries with the key path', async () => {
