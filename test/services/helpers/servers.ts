@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { redactDsn } from '../../../src/internal/secrets';
 
 /** The PostgreSQL the service tests use (database `test`, trust auth). */
 export const PG_URL = process.env.LOKSTRA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -41,7 +42,7 @@ export function describeWith(servers: Server[], name: string, fn: () => void): v
     describe(name, fn);
     return;
   }
-  const what = missing.map((s) => `${s} at ${URLS[s]}`).join(' and ');
+  const what = missing.map((s) => `${s} at ${redactDsn(URLS[s])}`).join(' and ');
   if (process.env.CI === 'true') {
     describe(name, () => {
       it(`needs ${what}`, () => {
