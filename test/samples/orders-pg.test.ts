@@ -111,7 +111,12 @@ describeWith(['PostgreSQL', 'Redis'], 'sample: npm run sample:orders', () => {
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     try {
       let status = 0;
-      for (let i = 0; i < 300 && status !== 200; i++, await sleep(50)) status = await get(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+      // Generous: ts-node compiles the sample on start, and CI runs test files in parallel.
+      const deadline = Date.now() + 45_000;
+      while (status !== 200 && Date.now() < deadline && child.exitCode === null) {
+        status = await get(`http://127.0.0.1:${port}/health/ready`).then((r) => r.status, () => 0);
+        if (status !== 200) await sleep(200);
+      }
       expect({ status, output }).toEqual({ status: 200, output: expect.any(String) });
       await get(`http://127.0.0.1:${port}/orders/1`);
       const metrics = await get(`http://127.0.0.1:${port}/metrics`);
@@ -125,5 +130,5 @@ describeWith(['PostgreSQL', 'Redis'], 'sample: npm run sample:orders', () => {
       await pg.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
       await pg.end();
     }
-  }, 30_000);
+  }, 90_000);
 });
