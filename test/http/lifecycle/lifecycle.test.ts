@@ -5,11 +5,15 @@ import { freePort, get, occupy } from '../../helpers/net';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Resolves when a /slow request has reached its handler (a fixed sleep races under CI load).
+let entered: () => void = () => undefined;
+const handlerEntered = (): Promise<void> => new Promise((r) => { entered = r; });
+
 function slowModule(ms: number) {
   return defineModule({
     name: 'slow',
     handlers: {
-      slow: async (ctx: Context) => { await sleep(ms); return ctx.ok('done'); },
+      slow: async (ctx: Context) => { entered(); await sleep(ms); return ctx.ok('done'); },
       fast: (ctx: Context) => ctx.ok('fast'),
     },
   });
@@ -29,8 +33,9 @@ describe('server lifecycle over real sockets', () => {
   it('lets in-flight requests finish on close, then refuses new connections', async () => {
     const port = await freePort();
     const h = await Lokstra.run(config(port), { modules: [slowModule(300)], handleSignals: false });
+    const reached = handlerEntered();
     const inflight = get(`http://127.0.0.1:${port}/slow`);
-    await sleep(50);
+    await reached;
     const closing = h.close();
     const res = await inflight;
     expect(res.status).toBe(200);
@@ -54,8 +59,9 @@ describe('server lifecycle over real sockets', () => {
     const port = await freePort();
     const h = await Lokstra.run(config(port, '10s'), { modules: [slowModule(200)], handleSignals: false });
     const agent = new Agent({ keepAlive: true });
+    const reached = handlerEntered();
     const inflight = get(`http://127.0.0.1:${port}/slow`, agent);
-    await sleep(50);
+    await reached;
     const started = Date.now();
     await h.close();
     const res = await inflight;
@@ -68,8 +74,9 @@ describe('server lifecycle over real sockets', () => {
   it('force-closes connections still busy at the shutdown deadline', async () => {
     const port = await freePort();
     const h = await Lokstra.run(config(port, '300ms'), { modules: [slowModule(5000)], handleSignals: false });
+    const reached = handlerEntered();
     const inflight = get(`http://127.0.0.1:${port}/slow`).catch((e: NodeJS.ErrnoException) => e.code);
-    await sleep(50);
+    await reached;
     const started = Date.now();
     await h.close();
     expect(Date.now() - started).toBeLessThan(2000);
