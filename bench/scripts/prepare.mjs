@@ -21,7 +21,7 @@ let lokstraDir = resolve(process.env.LOKSTRA_DIR ?? repo);
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 const run = (cmd, args, cwd) => {
   process.stderr.write(`+ (${cwd}) ${cmd} ${args.join(' ')}\n`);
-  execFileSync(cmd, args, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  execFileSync(cmd, args, { cwd, stdio: ['ignore', 2, 2] }); // stdout stays for the results table
 };
 
 // 1. bench's own dependencies (a plain `npm install` would prune the unsaved lokstra, so it runs first).
