@@ -42,11 +42,27 @@ export const LOGGER_CONFIG_KEYS = ['level', 'format', 'output', 'file'] as const
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error'];
 const CLOSE_BUDGET_MS = 2000;
 
-// `2026-01-01T00:00:00.000Z INFO message {"key":"value"}`: one line per entry, fields as JSON.
+const MESSAGE = Symbol.for('message');
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+// eslint-disable-next-line no-control-regex
+const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
+const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+
+// `2026-01-01T00:00:00.000Z INFO message {"key":"value"}`: one line per entry, whatever the message
+// holds (control characters escaped, so a CR/LF in user input cannot forge a line), fields as JSON.
 const textLine = winston.format.printf((info) => {
-  const { level, message, timestamp, stack, ...rest } = info as Record<string, unknown>;
+  const { level, message, timestamp, ...rest } = info as Record<string, unknown>;
   const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-  return `${String(timestamp)} ${String(level).toUpperCase()} ${String(message)}${fields}${stack ? `\n${String(stack)}` : ''}`;
+  return `${String(timestamp)} ${String(level).toUpperCase()} ${String(message).replace(CONTROL, escapeChar)}${fields}`;
+});
+
+// JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029 raw (inside strings, where an escape
+// is equally valid JSON), and terminals and log viewers act on them: escaped in every format.
+const escapeUnsafe = winston.format((info) => {
+  const line = (info as Record<symbol, unknown>)[MESSAGE];
+  if (typeof line === 'string') (info as Record<symbol, unknown>)[MESSAGE] = line.replace(UNESCAPED_BY_JSON, escapeChar);
+  return info;
 });
 
 function buildWinston(options: LoggerOptions): { logger: winston.Logger; file: winston.transport | undefined } {
@@ -54,6 +70,7 @@ function buildWinston(options: LoggerOptions): { logger: winston.Logger; file: w
     winston.format.timestamp(),
     winston.format.errors({ stack: true }),
     options.format === 'text' ? textLine : winston.format.json(),
+    escapeUnsafe(),
   );
   let transport: winston.transport;
   let file: winston.transport | undefined;

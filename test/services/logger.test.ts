@@ -47,6 +47,20 @@ describe('createLogger', () => {
     expect(out.text()).toMatch(/^\d{4}-\d\d-\d\dT[\d:.]+Z WARN disk low \{"free":1\}\n$/);
   });
 
+  it.each(['json', 'text'] as const)('keeps every entry on one line in %s: CR/LF, ESC, C1 controls and U+2028/9 are escaped', (format) => {
+    const out = sink();
+    const hostile = 'a\r\n{"level":"error","message":"forged"}\u001b[31m\u0085\u2028\u2029';
+    const log = createLogger({ format, stream: out.stream });
+    log.error(hostile, { field: hostile });
+    log.error('boom', { error: new Error(hostile) });
+    const lines = out.text().split('\n').filter(Boolean);
+    expect(lines).toHaveLength(2);
+    // eslint-disable-next-line no-control-regex
+    for (const line of lines) expect(line).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    if (format === 'json') expect((JSON.parse(lines[0]!) as { message: string; field: string })).toMatchObject({ message: hostile, field: hostile });
+    else expect(lines[0]).toContain('a\\u000d\\u000a{"level":"error","message":"forged"}\\u001b[31m\\u0085\\u2028\\u2029');
+  });
+
   it('writes to stderr when asked', () => {
     const spy = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
     try {
