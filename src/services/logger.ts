@@ -45,7 +45,6 @@ const CLOSE_BUDGET_MS = 2000;
 const MESSAGE = Symbol.for('message');
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-// eslint-disable-next-line no-control-regex
 const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
 const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
