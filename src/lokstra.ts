@@ -161,10 +161,9 @@ export class Lokstra {
       mountContributedRoutes(apps, contributions);
       return await this.assemble({ apps, container, settings, logger, started, lifecycle, contributions });
     } catch (err) {
-      // Stop everything created so far (resources such as pools exist before onStart), except the service that failed.
-      const failed = LokstraError.is(err) ? err.params.name : undefined;
-      const toStop = container.created.filter((c) => c.name !== failed);
-      await stopAll(toStop, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
+      // Stop everything created so far — resources such as pools exist before onStart, and a service
+      // whose onStart failed or hung may hold timers or sockets — each bounded by shutdown_timeout.
+      await stopAll(container.created, settings.shutdownTimeout, (e) => logger.error(e.message, { code: e.code }));
       throw err;
     }
   }

@@ -16,6 +16,8 @@ export interface Settings {
   bodyLimit: number;
   maxParamLength: number;
   maxJsonDepth: number;
+  maxStringLength: number;
+  maxArrayLength: number;
   trustProxy: boolean | number | string | string[];
   ignoreTrailingSlash: boolean;
 }
@@ -34,6 +36,8 @@ export const DEFAULT_SETTINGS = {
   bodyLimit: 1024 * 1024,
   maxParamLength: 500,
   maxJsonDepth: 64,
+  maxStringLength: 256 * 1024,
+  maxArrayLength: 10_000,
   trustProxy: false,
   ignoreTrailingSlash: true,
 } as const satisfies Settings;
@@ -68,6 +72,8 @@ export function resolveSettings(g: GlobalSettingConfig = {}): Settings {
     bodyLimit: size(g.body_limit, 'body_limit', d.bodyLimit),
     maxParamLength: g.max_param_length ?? d.maxParamLength,
     maxJsonDepth: g.max_json_depth ?? d.maxJsonDepth,
+    maxStringLength: g.max_string_length ?? d.maxStringLength,
+    maxArrayLength: g.max_array_length ?? d.maxArrayLength,
     trustProxy: g.trust_proxy ?? d.trustProxy,
     ignoreTrailingSlash: g.ignore_trailing_slash ?? d.ignoreTrailingSlash,
   };

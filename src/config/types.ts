@@ -18,6 +18,8 @@ export interface GlobalSettingConfig {
   body_limit?: string | number;
   max_param_length?: number;
   max_json_depth?: number;
+  max_string_length?: number;
+  max_array_length?: number;
   trust_proxy?: boolean | number | string | string[];
   ignore_trailing_slash?: boolean;
   [key: string]: unknown;

@@ -1,4 +1,5 @@
 import { LokstraError } from '../errors/lokstra-error';
+import { formatPosition, positionOf } from '../config/positions';
 import type { ServiceConfig } from '../config/types';
 import type { LifecycleState } from '../metadata/types';
 import type { Registry } from './registry';
@@ -8,18 +9,20 @@ import { topoSort } from './graph';
 const ALIAS_PREFIX = 'lokstra.';
 
 /** Finds a service factory by type; the Go bare names are aliases of `lokstra.*` types. */
-function factoryFor(registry: Registry, svc: ServiceConfig): NonNullable<ReturnType<Registry['serviceFactories']['get']>> {
+function factoryFor(registry: Registry, svc: ServiceConfig, index?: number): NonNullable<ReturnType<Registry['serviceFactories']['get']>> {
   const factory = registry.serviceFactories.get(svc.type) ?? registry.serviceFactories.get(ALIAS_PREFIX + svc.type);
   if (factory === undefined) {
-    throw new LokstraError('LKS_ERR_DI_UNKNOWN_FACTORY', { name: svc.name, type: svc.type, known: [...registry.serviceFactories.keys()].join(', ') || 'none' });
+    const pos = positionOf(svc, ['type']);
+    const source = `${pos ? formatPosition(pos) + ' ' : ''}services[${index ?? `name=${svc.name}`}].type`;
+    throw new LokstraError('LKS_ERR_DI_UNKNOWN_FACTORY', { name: svc.name, type: svc.type, source, known: [...registry.serviceFactories.keys()].join(', ') || 'none' });
   }
   return factory;
 }
 
 /** Declares every configured service name, so class dependencies on them validate before creation. */
 export function declareConfigServices(services: ServiceConfig[], registry: Registry, container: ServiceContainer): void {
-  for (const svc of services) {
-    factoryFor(registry, svc);
+  for (const [i, svc] of services.entries()) {
+    factoryFor(registry, svc, i);
     container.declareName(svc.name);
   }
   const names = new Set(services.map((s) => s.name));

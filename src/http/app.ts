@@ -1,6 +1,7 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import type { AppConfig, GroupConfig, RouteConfig } from '../config/types';
 import type { MiddlewareRef } from '../metadata/types';
+import { formatPosition, positionOf } from '../config/positions';
 import { Router } from './routing/router';
 
 /**
@@ -39,12 +40,18 @@ export interface AppHandle {
   inject(options: InjectOptions | string): Promise<LightMyRequestResponse>;
 }
 
-function addRoutes(router: Router, routes: RouteConfig[] | undefined, where: string): void {
+// `file:line:col key.path` when the config came from YAML (positions ride on the parsed objects), else the key path.
+function at(owner: object, keys: (string | number)[], path: string): string {
+  const pos = positionOf(owner, keys);
+  return pos === undefined ? path : `${formatPosition(pos)} ${path}`;
+}
+
+function addRoutes(router: Router, routes: RouteConfig[] | undefined, where: string, owner: object): void {
   (routes ?? []).forEach((r, i) => {
     router.handle(r.method, r.path, r.handler, ...((r.middleware ?? []) as MiddlewareRef[]));
     const def = router.routes[router.routes.length - 1];
     if (def === undefined) return;
-    def.source = `${where}.routes[${i}]`;
+    def.source = at(owner, ['routes', i, 'handler'], `${where}.routes[${i}].handler`);
     def.override = r.override_middleware === true;
     def.accepts = r.accepts;
   });
@@ -52,25 +59,25 @@ function addRoutes(router: Router, routes: RouteConfig[] | undefined, where: str
 
 function applyGroup(router: Router, g: GroupConfig | AppConfig, where: string): void {
   router.use(...((g.middleware ?? []) as MiddlewareRef[]));
+  if (g.middleware !== undefined) router.source = at(g, ['middleware'], `${where}.middleware`);
   if (g.accepts !== undefined) router.accepts = g.accepts;
   if ('override_middleware' in g) router.override = g.override_middleware === true;
   (g.controllers ?? []).forEach((c, i) => {
     router.mount(c);
     const m = router.mounts[router.mounts.length - 1];
-    if (m) m.source = `${where}.controllers[${i}]`;
+    if (m) m.source = at(g, ['controllers', i], `${where}.controllers[${i}]`);
   });
-  addRoutes(router, g.routes, where);
+  addRoutes(router, g.routes, where, g);
   (g.groups ?? []).forEach((child, i) => {
     const sub = router.group(child.prefix);
-    sub.source = `${where}.groups[${i}]`;
-    applyGroup(sub, child, sub.source);
+    applyGroup(sub, child, `${where}.groups[${i}]`);
   });
 }
 
 /** Builds an App from its config entry (`apps[i]`). */
 export function appFromConfig(config: AppConfig, index: number, file: string | undefined): App {
-  const where = `${file ? file + ' ' : ''}apps[${index}]`;
-  const app = new App(config.name, config.address, where);
+  const where = `apps[${index}]`;
+  const app = new App(config.name, config.address, file && positionOf(config, []) === undefined ? `${file} ${where}` : where);
   applyGroup(app, config, where);
   return app;
 }

@@ -1,29 +1,38 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { parse as parseQuery } from 'fast-querystring';
 import { HttpError } from '../errors/http-error';
+import { isForbiddenKey } from './request-line';
 
-const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/** Caps applied to every parsed body, within the byte limit (SPEC §4.4; RELIABILITY B). */
+export interface BodyLimits {
+  maxDepth: number;
+  maxStringLength: number;
+  maxArrayLength: number;
+}
 
 /**
  * Walks a parsed body without recursion: nesting deeper than `maxDepth`, NUL in strings or keys,
  * and prototype keys are rejected with a 400 (never a stack overflow or a polluted object).
  */
-export function checkParsedBody(value: unknown, maxDepth: number): string | undefined {
+export function checkParsedBody(value: unknown, limits: BodyLimits): string | undefined {
+  const { maxDepth, maxStringLength, maxArrayLength } = limits;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [unknown, number];
     if (typeof node === 'string') {
       if (node.includes('\u0000')) return 'strings must not contain NUL characters';
+      if (node.length > maxStringLength) return `a string is longer than ${maxStringLength} characters`;
       continue;
     }
     if (typeof node !== 'object' || node === null) continue;
     if (depth > maxDepth) return `body is nested deeper than ${maxDepth} levels`;
     if (Array.isArray(node)) {
+      if (node.length > maxArrayLength) return `an array has more than ${maxArrayLength} items`;
       for (const item of node) stack.push([item, depth + 1]);
       continue;
     }
     for (const key of Object.keys(node)) {
-      if (FORBIDDEN_KEYS.has(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replaceAll('\u0000', '\\0'))} is not allowed`;
+      if (isForbiddenKey(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replaceAll('\u0000', '\\0'))} is not allowed`;
       stack.push([(node as Record<string, unknown>)[key], depth + 1]);
     }
   }
@@ -35,20 +44,20 @@ export function checkParsedBody(value: unknown, maxDepth: number): string | unde
  * protection, plus a depth/NUL check) and urlencoded forms. Anything else, `text/plain` included,
  * is answered 415 by Fastify; per-route narrowing (`accepts`) is checked in the route handler.
  */
-export function registerBodyParsers(app: FastifyInstance, maxDepth: number): void {
+export function registerBodyParsers(app: FastifyInstance, limits: BodyLimits): void {
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done) => {
     json(req, body as string, (err: Error | null, value?: unknown) => {
       if (err) return done(err, undefined);
-      const problem = checkParsedBody(value, maxDepth);
+      const problem = checkParsedBody(value, limits);
       if (problem !== undefined) return done(HttpError.badRequest(problem), undefined);
       done(null, value);
     });
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     const value = parseQuery(body as string) as Record<string, unknown>;
-    const problem = checkParsedBody(value, 2);
+    const problem = checkParsedBody(value, { ...limits, maxDepth: 2 });
     if (problem !== undefined) return done(HttpError.badRequest(problem), undefined);
     done(null, { ...value });
   });

@@ -14,7 +14,8 @@ import { MethodIndex } from './method-index';
 import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, type ErrorLogPolicy, type FastifyRouteParts } from './route-fastify';
 import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
-import { safeLogValue } from '../middleware/log-safety';
+import { redactUrl, safeLogValue } from '../middleware/log-safety';
+import { badRequestLine, parseQueryString } from './request-line';
 import { toFastifyLogger } from '../services/fastify-logger';
 import type { Logger } from '../services/logger';
 
@@ -74,7 +75,13 @@ export class Listener {
       requestTimeout: s.requestTimeout,
       keepAliveTimeout: s.keepAliveTimeout,
       handlerTimeout: s.handlerTimeout || undefined,
-      http: { maxHeaderSize: s.maxHeaderSize, headersTimeout: s.headersTimeout } as never,
+      // Node checks headers/request timeouts only every connectionsCheckingInterval (30 s by default),
+      // so a slowloris client would outlive a 1 s headers_timeout by ~30 s; check often enough.
+      http: {
+        maxHeaderSize: s.maxHeaderSize, headersTimeout: s.headersTimeout,
+        connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(Math.min(s.headersTimeout, s.requestTimeout) / 2))),
+      } as never,
+      querystringParser: parseQueryString,
       trustProxy: s.trustProxy as boolean,
       return503OnClosing: false,
       forceCloseConnections: 'idle',
@@ -85,7 +92,7 @@ export class Listener {
       frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers, true).response); },
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
     }) as unknown as FastifyInstance;
-    registerBodyParsers(this.fastify, s.maxJsonDepth);
+    registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength });
     this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));
   }
 
@@ -121,6 +128,8 @@ export class Listener {
 
   private notFound(index: MethodIndex, req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
     if (this.closing) return this.sendClosing(reply);
+    const bad = badRequestLine(req);
+    if (bad !== undefined) return sendResponse(reply, Response.error(400, bad, 'BAD_REQUEST'));
     const allow = index.allowFor(req.raw.url ?? '/');
     if (allow === undefined) return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
     if (req.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
@@ -135,6 +144,8 @@ export class Listener {
     const policy = errorLogPolicy(parts);
     return async (req, reply) => {
       if (this.closing) return this.sendClosing(reply);
+      const bad = badRequestLine(req);
+      if (bad !== undefined) return sendResponse(reply, Response.error(400, bad, 'BAD_REQUEST'));
       if (narrowed && req.body !== undefined) {
         const kind = contentKind(req.headers['content-type']);
         if (kind !== undefined && !(accepts as AcceptKind[]).includes(kind as AcceptKind)) {
@@ -143,17 +154,20 @@ export class Listener {
       }
       const ctx = new Context(req, reply, runtime);
       let res: Response;
+      let failed = false;
       try {
         res = ctx.applyPending(await run(ctx));
       } catch (err) {
+        failed = true;
         res = this.toErrorResponse(err, req, false, policy, route.url);
       }
       if (reply.sent) {
-        // A handler timeout already answered 503 and aborted ctx.signal: the late result is dropped silently.
-        if (res.kind !== 'empty' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: safeLogValue(req.url) }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
+        // A handler timeout already answered 503 and aborted ctx.signal: the late result is dropped
+        // silently; a failure was logged once already; 'handled' replies are the handler's own.
+        if (!failed && res.kind !== 'empty' && res.kind !== 'handled' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: redactUrl(req.url) }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
         return reply;
       }
-      if (this.closing) reply.header('connection', 'close');
+      if (this.closing && res.kind !== 'handled') reply.header('connection', 'close');
       return sendResponse(reply, res) ?? reply;
     };
   }
@@ -163,9 +177,9 @@ export class Listener {
     const { response, isInternal } = errorToResponse(err, this.opts.mappers, fromFramework);
     if (isInternal) {
       const error = err instanceof Error
-        ? { name: err.name, message: safeLogValue(err.message), ...(policy.stack ? { stack: err.stack } : {}) }
+        ? { name: err.name, message: safeLogValue(err.message), ...(policy.stack ? { stack: safeStack(err.stack) } : {}) }
         : { value: safeLogValue(String(err)) };
-      this.opts.logger.error('request failed', { requestId: req.id, method: req.method, route, url: safeLogValue(req.url), error });
+      this.opts.logger.error('request failed', { requestId: req.id, method: req.method, route, url: redactUrl(req.url), error });
     }
     return response;
   }
@@ -228,4 +242,9 @@ export class Listener {
   static methodsOf(route: CompiledRoute): HttpMethod[] {
     return route.method === 'ALL' ? ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] : [route.method];
   }
+}
+
+// Stack lines may carry user input (an error message); U+2028/U+2029 would break line-based log readers.
+function safeStack(stack: string | undefined): string | undefined {
+  return stack?.replace(/[\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }

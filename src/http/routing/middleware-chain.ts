@@ -65,7 +65,8 @@ export class MiddlewareResolver {
     let order = 0;
     for (const level of levels.slice(start)) {
       for (const ref of level.refs) {
-        const resolved = this.resolve(ref, level.source, order++);
+        const at = level.source.endsWith('.middleware') ? `${level.source}[${level.refs.indexOf(ref)}]` : level.source;
+        const resolved = this.resolve(ref, at, order++);
         if (resolved === undefined) continue;
         const existing = resolved.name === undefined ? undefined : byName.get(resolved.name);
         if (existing !== undefined) {
