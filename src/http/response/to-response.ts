@@ -58,7 +58,8 @@ export function errorToResponse(error: unknown, mappers: readonly ErrorMapper[] 
     const res = Response.error(error.status, error.message, error.code, error.errors);
     if (error.meta) res.withMeta(error.meta);
     if (error.headers) for (const [k, v] of Object.entries(error.headers)) res.withHeader(k, v);
-    return { response: res, isInternal: error.status >= 500 };
+    // 503 is an expected, mapped condition (a pool timeout, a dependency down), not an internal failure.
+    return { response: res, isInternal: error.status >= 500 && error.status !== 503 };
   }
   for (const mapper of mappers) {
     const mapped: unknown = mapper(error);
