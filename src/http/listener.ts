@@ -70,7 +70,7 @@ export class Listener {
       // itself, so Fastify's own info lines are left out.
       loggerInstance: toFastifyLogger(opts.logger as Logger, { level: 'warn' }) as unknown as FastifyBaseLogger,
       logController: new LogController({ disableRequestLogging: true }),
-      routerOptions: { ignoreTrailingSlash: s.ignoreTrailingSlash, maxParamLength: s.maxParamLength },
+      routerOptions: { ignoreTrailingSlash: s.ignoreTrailingSlash, maxParamLength: s.maxParamLength, querystringParser: parseQueryString },
       bodyLimit: s.bodyLimit,
       requestTimeout: s.requestTimeout,
       keepAliveTimeout: s.keepAliveTimeout,
@@ -81,7 +81,6 @@ export class Listener {
         maxHeaderSize: s.maxHeaderSize, headersTimeout: s.headersTimeout,
         connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(Math.min(s.headersTimeout, s.requestTimeout) / 2))),
       } as never,
-      querystringParser: parseQueryString,
       trustProxy: s.trustProxy as boolean,
       return503OnClosing: false,
       forceCloseConnections: 'idle',

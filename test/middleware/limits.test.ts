@@ -16,7 +16,8 @@ describe('body_limit', () => {
         ],
         groups: [{ prefix: '/default', override_middleware: true, middleware: ['body_limit'], routes: [{ method: 'POST', path: '/echo', handler: 'echo' }] }],
       }],
-      server: { global_setting: { body_limit: '2kb' } },
+      // max_string_length raised so the 5 MB single-string body below tests the byte limit, not the string cap.
+      server: { global_setting: { body_limit: '2kb', max_string_length: 16 * 1024 * 1024 } },
     }, captureLogger().logger);
     await h.listen();
     url = h.apps[0]!.url as string;
