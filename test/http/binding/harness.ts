@@ -2,27 +2,8 @@ import 'reflect-metadata';
 import type { LightMyRequestResponse } from 'fastify';
 import { Lokstra, type LokstraHandle, type Logger, type Class } from '../../../src/index';
 
-/** One captured log line. */
-export interface LogLine {
-  level: string;
-  message: string;
-  meta: Record<string, unknown> | undefined;
-}
-
-/** A logger that keeps its lines in memory (tests must not print, and may inspect what was logged). */
-export function memoryLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
-  const make = (fields: Record<string, unknown>): Logger & { lines: LogLine[] } => {
-    const log = (level: string) => (message: string, meta?: Record<string, unknown>): void => {
-      lines.push({ level, message, meta: { ...fields, ...meta } });
-    };
-    return {
-      lines,
-      error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'),
-      child: (more) => make({ ...fields, ...more }),
-    };
-  };
-  return make({});
-}
+export { memoryLogger, type LogLine } from '../../helpers/memory-logger';
+import { memoryLogger } from '../../helpers/memory-logger';
 
 /** Builds one app (`api` on `:0`) mounting every controller of the given modules. */
 export async function buildApp(modules: Class[], logger: Logger = memoryLogger()): Promise<LokstraHandle> {

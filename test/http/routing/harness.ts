@@ -1,29 +1,8 @@
 import 'reflect-metadata';
-import { createServer } from 'node:net';
 import type { LightMyRequestResponse } from 'fastify';
-import { LokstraError, type Logger, type MiddlewareFn } from '../../../src/index';
+import { LokstraError, type MiddlewareFn } from '../../../src/index';
 
-/** One captured log line. */
-export interface LogLine {
-  level: string;
-  message: string;
-  meta: Record<string, unknown> | undefined;
-}
-
-/** A logger that keeps its lines in memory (tests must not print, and may inspect what was logged). */
-export function memoryLogger(lines: LogLine[] = []): Logger & { lines: LogLine[] } {
-  const make = (fields: Record<string, unknown>): Logger & { lines: LogLine[] } => {
-    const log = (level: string) => (message: string, meta?: Record<string, unknown>): void => {
-      lines.push({ level, message, meta: { ...fields, ...meta } });
-    };
-    return {
-      lines,
-      error: log('error'), warn: log('warn'), info: log('info'), debug: log('debug'),
-      child: (more) => make({ ...fields, ...more }),
-    };
-  };
-  return make({});
-}
+export { memoryLogger, type LogLine } from '../../helpers/memory-logger';
 
 /** Parses a response body as JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,18 +10,7 @@ export function body(res: LightMyRequestResponse): any {
   return JSON.parse(res.body);
 }
 
-/** A TCP port that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../../helpers/net';
 
 /** Awaits a promise that must reject with a LokstraError carrying `code`; returns the error. */
 export async function expectBootError(promise: Promise<unknown>, code: string): Promise<LokstraError> {
