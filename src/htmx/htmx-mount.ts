@@ -1,9 +1,9 @@
-import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { HttpError } from '../errors/http-error';
 import type { Context } from '../http/context';
 import { Response } from '../http/response/response';
 import type { Router } from '../http/routing/router';
+import { realInside } from '../static/real-path';
 import { safeRelative } from '../static/static-mount';
 import { CLIENT_SCRIPT } from './client-script';
 import { inject, layoutOf, TemplateCache } from './templates';
@@ -26,10 +26,11 @@ interface PageData {
 
 const EMPTY: PageData = { title: '', description: '', data: {} };
 
+// Templates are looked up like static files: symlinks followed, the real path kept inside `<source>/<sub>`.
 function findIn(roots: readonly string[], sub: string, rel: string): string | undefined {
   for (const root of roots) {
-    const file = join(root, sub, rel);
-    if (file.startsWith(join(root, sub)) && existsSync(file)) return file;
+    const found = realInside(join(root, sub), rel);
+    if (found?.stat.isFile()) return join(found.root, found.file);
   }
   return undefined;
 }

@@ -1,9 +1,9 @@
-import { existsSync, statSync } from 'node:fs';
-import { extname, isAbsolute, join, posix, resolve, sep } from 'node:path';
+import { extname, isAbsolute, join, posix, resolve } from 'node:path';
 import { HttpError } from '../errors/http-error';
 import type { Context } from '../http/context';
 import { Response } from '../http/response/response';
 import type { Router } from '../http/routing/router';
+import { realInside } from './real-path';
 
 /** Options of a static mount (YAML `mount_static` / `mount_spa`). */
 export interface StaticMountOptions {
@@ -30,20 +30,19 @@ export function safeRelative(raw: string): string | undefined {
   return normalized;
 }
 
-function within(root: string, full: string): boolean {
-  return full === root || full.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-/** Finds the file a relative path names in the first folder that has it (directories → index). */
+/**
+ * Finds the file a relative path names in the first folder that has it (directories → index).
+ * Symlinks are followed, but the real path must stay inside the folder's real path (see
+ * {@link realInside}); the file is named by that real path, so what is sent is what was checked.
+ */
 export function findFile(roots: readonly string[], rel: string, index: string): { root: string; file: string } | undefined {
   for (const root of roots) {
-    const full = join(root, rel);
-    if (!within(root, full) || !existsSync(full)) continue;
-    const stat = statSync(full);
-    if (stat.isFile()) return { root, file: rel };
-    if (stat.isDirectory() && existsSync(join(full, index)) && statSync(join(full, index)).isFile()) {
-      return { root, file: posix.join(rel, index) };
-    }
+    const found = realInside(root, rel);
+    if (found === undefined) continue;
+    if (found.stat.isFile()) return { root: found.root, file: found.file };
+    if (!found.stat.isDirectory()) continue;
+    const inner = realInside(root, posix.join(rel, index));
+    if (inner?.stat.isFile()) return { root: inner.root, file: inner.file };
   }
   return undefined;
 }
