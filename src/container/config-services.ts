@@ -41,6 +41,8 @@ export async function createConfigServices(services: ServiceConfig[], registry: 
   const order = topoSort(services.map((s) => s.name), (n) => byName.get(n)?.depends_on ?? []);
   for (const name of order) {
     const svc = byName.get(name) as ServiceConfig;
+    // An override replaces the service before anything is created: its factory (and connection) never runs.
+    if (container.isOverridden(name)) continue;
     let instance: unknown;
     try {
       instance = await factoryFor(registry, svc)(svc.config ?? {}, { name, getService: (t) => container.get(t), lifecycle: env.lifecycle, apps: env.apps, listServices: () => [...container.created] });

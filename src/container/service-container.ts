@@ -4,14 +4,18 @@ import { metadata } from '../metadata/store';
 import type { Scope } from '../metadata/types';
 import { tokenName, type Class, type Newable, type Token } from '../internal/types';
 import { topoSort } from './graph';
+import { toResolveError } from './inversify-errors';
 import type { CreatedService } from './lifecycle';
 
-interface ClassEntry {
-  cls: Newable;
+/** One thing the container builds: a class (its key), or a provider bound under its `provide` token. */
+interface Entry {
+  key: Token;
   scope: Scope;
   names: (string | symbol)[];
   deps: Token[];
   controller: boolean;
+  /** The class whose metadata gives the dependencies and which is constructed (class entries). */
+  cls: Newable | undefined;
 }
 
 /** Options of {@link ServiceContainer.addClass}. */
@@ -35,25 +39,29 @@ const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Fun
  */
 export class ServiceContainer {
   readonly root = new Container();
-  private readonly entries = new Map<Class, ClassEntry>();
+  private readonly entries = new Map<Token, Entry>();
   private readonly names = new Map<string | symbol, Token>();
   private readonly values = new Set<Token>();
   private readonly pending = new Set<string | symbol>();
-  private tainted: ClassEntry[] = [];
+  private overrides = new Map<Token, unknown>();
+  private tainted: Entry[] = [];
   /** Singletons and named services in creation order, for lifecycle hooks. */
   readonly created: CreatedService[] = [];
 
   /** Registers a class (a service, or a controller). Re-registering the same class merges names. */
   addClass(cls: Newable, options: AddClassOptions = {}): void {
     const meta = metadata.getService(cls);
-    const name = options.name ?? meta?.name;
-    const entry = this.entries.get(cls) ?? { cls, scope: options.scope ?? meta?.scope ?? 'singleton', names: [], deps: [], controller: false };
+    const entry = this.entries.get(cls) ?? { key: cls, cls, scope: options.scope ?? meta?.scope ?? 'singleton', names: [], deps: [], controller: false };
     entry.controller ||= options.controller === true;
     this.entries.set(cls, entry);
+    this.addName(entry, options.name ?? meta?.name);
+  }
+
+  private addName(entry: Entry, name: string | symbol | undefined): void {
     if (name === undefined || entry.names.includes(name)) return;
     if (this.names.has(name) || this.pending.has(name)) throw new LokstraError('LKS_ERR_DI_DUPLICATE', { kind: 'service', name: tokenName(name) });
     entry.names.push(name);
-    this.names.set(name, cls);
+    this.names.set(name, entry.key);
   }
 
   /** Declares a named service created later (YAML/factory), so dependencies on it validate. */
@@ -66,86 +74,127 @@ export class ServiceContainer {
 
   /** Binds a ready value under a token (a created YAML service, or an override). */
   bindValue(token: Token, value: unknown, name = tokenName(token)): void {
+    this.bindConstant(token, value);
+    this.created.push({ name, instance: value });
+  }
+
+  private bindConstant(token: Token, value: unknown): void {
     if (this.root.isBound(token)) this.root.unbindSync(token);
     this.root.bind(token).toConstantValue(value);
     this.values.add(token);
     this.pending.delete(token as string);
-    this.created.push({ name, instance: value });
   }
 
   /** Every registered name or class, for error messages. */
   knownTokens(): string[] {
-    return [...this.names.keys(), ...this.pending, ...this.values, ...this.entries.keys()].map(tokenName);
+    return [...new Set([...this.names.keys(), ...this.pending, ...this.values, ...this.entries.keys()].map(tokenName))];
   }
 
   isKnown(token: Token): boolean {
-    return this.values.has(token) || this.pending.has(token as string) || this.names.has(token as string) || this.entries.has(token as Class);
+    return this.values.has(token) || this.pending.has(token as string) || this.names.has(token as string) || this.entries.has(token);
   }
 
-  /** Resolves dependencies, checks cycles and scopes, and binds everything. Call once. */
+  /** True when `token` was replaced by an override: its factory or constructor must not run. */
+  isOverridden(token: Token): boolean {
+    return this.overrides.has(token);
+  }
+
+  /** Applies overrides, resolves dependencies, checks cycles and scopes, and binds everything. Call once. */
   prepare(overrides: Map<Token, unknown>): void {
-    for (const [token, value] of overrides) this.bindValue(token, value);
+    this.overrides = overrides;
+    const loose = [...overrides].filter(([token, value]) => !this.applyOverride(token, value)).map(([t]) => t);
     for (const entry of [...this.entries.values()]) this.resolveDeps(entry);
-    topoSort([...this.entries.keys()], (cls) => this.depClasses(cls));
+    this.checkLooseOverrides(loose);
+    topoSort([...this.entries.keys()], (key) => this.depKeys(key));
     this.computeTaint();
-    for (const entry of this.entries.values()) {
-      if (!overrides.has(entry.cls)) this.bindRoot(entry);
+    for (const entry of this.entries.values()) this.bindRoot(entry);
+  }
+
+  // An override replaces the whole service: its class and every name it has get the value, and it
+  // is never constructed (so its own dependencies need not exist). Returns false when no service,
+  // YAML name or bound value has that token (yet).
+  private applyOverride(token: Token, value: unknown): boolean {
+    const entry = this.entryFor(token);
+    const known = entry !== undefined || this.pending.has(token as string) || this.values.has(token);
+    if (entry !== undefined) {
+      this.entries.delete(entry.key);
+      for (const t of [entry.key, ...entry.names]) this.bindConstant(t, value);
+    } else {
+      this.bindConstant(token, value);
+    }
+    if (!this.created.some((c) => c.instance === value)) this.created.push({ name: tokenName(token), instance: value });
+    return known;
+  }
+
+  // A name nothing declares and nothing injects is almost certainly a typo: fail rather than ignore it.
+  private checkLooseOverrides(loose: Token[]): void {
+    for (const token of loose) {
+      if (typeof token === 'function' || this.names.has(token)) continue;
+      if ([...this.entries.values()].some((e) => e.deps.includes(token))) continue;
+      const known = this.knownTokens().filter((t) => t !== tokenName(token));
+      throw new LokstraError('LKS_ERR_DI_NOT_FOUND', { token: tokenName(token), hint: ` (given in overrides, but no service has this name and nothing injects it); registered: ${known.join(', ') || 'none'}` });
     }
   }
 
-  private resolveDeps(entry: ClassEntry): void {
-    const types = metadata.paramTypes(entry.cls);
-    const injected = metadata.getInject(entry.cls);
-    const count = Math.max(types.length, entry.cls.length, ...[...injected.keys()].map((i) => i + 1));
+  private resolveDeps(entry: Entry): void {
+    const cls = entry.cls;
+    if (cls === undefined) return;
+    const types = metadata.paramTypes(cls);
+    const injected = metadata.getInject(cls);
+    const count = Math.max(types.length, cls.length, ...[...injected.keys()].map((i) => i + 1));
     for (let i = 0; i < count; i++) {
       const token = (injected.get(i) ?? types[i]) as Token | undefined;
       if (token === undefined || (PRIMITIVES.has(token) && !injected.has(i))) {
         throw new LokstraError('LKS_ERR_DI_RESOLVE', {
-          token: entry.cls.name,
+          token: cls.name,
           detail: `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`,
         });
       }
-      if (!this.isKnown(token) && typeof token === 'function' && metadata.getService(token) !== undefined) {
-        this.addClass(token as Newable);
-        this.resolveDeps(this.entries.get(token as Class) as ClassEntry);
-      }
-      if (!this.isKnown(token) && !this.entries.has(token as Class)) {
+      if (!this.isKnown(token) && typeof token === 'function' && metadata.getService(token) !== undefined) this.discover(token as Newable);
+      if (!this.isKnown(token)) {
         throw new LokstraError('LKS_ERR_DI_NOT_FOUND', {
           token: tokenName(token),
-          hint: ` (needed by ${entry.cls.name}, parameter #${i}); registered: ${this.knownTokens().join(', ') || 'none'}`,
+          hint: ` (needed by ${cls.name}, parameter #${i}); registered: ${this.knownTokens().join(', ') || 'none'}`,
         });
       }
       entry.deps.push(token);
     }
   }
 
-  private depClasses(cls: Class): Class[] {
-    return (this.entries.get(cls)?.deps ?? []).map((d) => this.entryFor(d)?.cls).filter((c): c is Newable => c !== undefined);
+  // A @Service class found as a constructor parameter type is registered on the spot — or replaced,
+  // when an override names it (by class or by its name).
+  private discover(cls: Newable): void {
+    this.addClass(cls);
+    const entry = this.entries.get(cls) as Entry;
+    const token = [cls, ...entry.names].find((t) => this.overrides.has(t));
+    if (token !== undefined) this.applyOverride(token, this.overrides.get(token));
+    else this.resolveDeps(entry);
   }
 
-  private entryFor(token: Token): ClassEntry | undefined {
-    if (typeof token === 'function') return this.entries.get(token);
+  private depKeys(key: Token): Token[] {
+    return (this.entries.get(key)?.deps ?? []).map((d) => this.entryFor(d)?.key).filter((k): k is Token => k !== undefined);
+  }
+
+  private entryFor(token: Token): Entry | undefined {
+    const direct = this.entries.get(token);
+    if (direct !== undefined || typeof token === 'function') return direct;
     const target = this.names.get(token);
-    return target === undefined ? undefined : this.entries.get(target as Class);
+    return target === undefined ? undefined : this.entries.get(target);
   }
 
   // A controller or transient that depends on a request-scoped service must itself be created per request;
   // a singleton service that does is a captive dependency and a boot error.
   private computeTaint(): void {
-    const tainted = new Set<ClassEntry>();
+    const tainted = new Set<Entry>();
     let changed = true;
     while (changed) {
       changed = false;
       for (const entry of this.entries.values()) {
         if (tainted.has(entry)) continue;
-        const dirty = entry.scope === 'request' || entry.deps.some((d) => {
-          const dep = this.entryFor(d);
-          return dep !== undefined && tainted.has(dep);
-        });
-        if (!dirty) continue;
+        const taintedDep = entry.deps.map((d) => this.entryFor(d)).find((d) => d !== undefined && tainted.has(d));
+        if (entry.scope !== 'request' && taintedDep === undefined) continue;
         if (entry.scope === 'singleton' && !entry.controller) {
-          const dep = entry.deps.map((d) => this.entryFor(d)).find((d) => d !== undefined && tainted.has(d));
-          throw new LokstraError('LKS_ERR_DI_SCOPE_MISMATCH', { consumer: entry.cls.name, dependency: dep?.cls.name ?? '?' });
+          throw new LokstraError('LKS_ERR_DI_SCOPE_MISMATCH', { consumer: tokenName(entry.key), dependency: tokenName(taintedDep?.key ?? '?') });
         }
         tainted.add(entry);
         changed = true;
@@ -156,35 +205,35 @@ export class ServiceContainer {
 
   /** True when instances of this class must be created per request. */
   isPerRequest(cls: Class): boolean {
-    return this.tainted.some((e) => e.cls === cls);
+    return this.tainted.some((e) => e.key === cls);
   }
 
-  private construct(entry: ClassEntry, resolve: (token: Token) => unknown, record: boolean): unknown {
+  private construct(entry: Entry, resolve: (token: Token) => unknown, record: boolean): unknown {
     const args = entry.deps.map(resolve);
-    const instance = new entry.cls(...args) as unknown;
-    if (record) this.created.push({ name: tokenName(entry.names[0] ?? entry.cls), instance });
+    const instance = new (entry.cls as Newable)(...args) as unknown;
+    if (record) this.created.push({ name: tokenName(entry.names[0] ?? entry.key), instance });
     return instance;
   }
 
-  private bindRoot(entry: ClassEntry): void {
+  private bindRoot(entry: Entry): void {
     const resolve = (t: Token): unknown => this.root.get(t as never);
     if (this.tainted.includes(entry)) {
-      this.root.bind(entry.cls).toDynamicValue(() => {
-        throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: entry.cls.name, detail: 'it is request-scoped; resolve it from ctx.container inside a request' });
+      this.root.bind(entry.key).toDynamicValue(() => {
+        throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: tokenName(entry.key), detail: 'it is request-scoped; resolve it from ctx.container inside a request' });
       });
     } else if (entry.scope === 'transient') {
-      this.root.bind(entry.cls).toDynamicValue(() => this.construct(entry, resolve, false)).inTransientScope();
+      this.root.bind(entry.key).toDynamicValue(() => this.construct(entry, resolve, false)).inTransientScope();
     } else {
-      this.root.bind(entry.cls).toDynamicValue(() => this.construct(entry, resolve, true)).inSingletonScope();
+      this.root.bind(entry.key).toDynamicValue(() => this.construct(entry, resolve, true)).inSingletonScope();
     }
-    for (const name of entry.names) this.root.bind(name).toDynamicValue(() => this.root.get(entry.cls));
+    for (const name of entry.names) this.root.bind(name).toDynamicValue(() => this.root.get(entry.key as never));
   }
 
   /** Creates every singleton now, in dependency order (so `onStart` runs in that order). */
   createSingletons(): void {
-    for (const cls of topoSort([...this.entries.keys()], (c) => this.depClasses(c))) {
-      const entry = this.entries.get(cls) as ClassEntry;
-      if (entry.scope === 'singleton' && !this.tainted.includes(entry)) this.get(cls);
+    for (const key of topoSort([...this.entries.keys()], (k) => this.depKeys(k))) {
+      const entry = this.entries.get(key) as Entry;
+      if (entry.scope === 'singleton' && !this.tainted.includes(entry)) this.get(key);
     }
   }
 
@@ -196,8 +245,7 @@ export class ServiceContainer {
     try {
       return this.root.get(token as never) as T;
     } catch (err) {
-      if (LokstraError.is(err)) throw err;
-      throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: tokenName(token), detail: (err as Error).message }, { cause: err });
+      throw toResolveError(token, err);
     }
   }
 
@@ -207,11 +255,19 @@ export class ServiceContainer {
     const child = new Container({ parent: this.root });
     const resolve = (t: Token): unknown => child.get(t as never);
     for (const entry of this.tainted) {
-      const binding = child.bind(entry.cls).toDynamicValue(() => this.construct(entry, resolve, false));
+      const binding = child.bind(entry.key).toDynamicValue(() => this.construct(entry, resolve, false));
       if (entry.scope === 'transient') binding.inTransientScope();
       else binding.inSingletonScope();
-      for (const name of entry.names) child.bind(name).toDynamicValue(() => child.get(entry.cls));
+      for (const name of entry.names) child.bind(name).toDynamicValue(() => child.get(entry.key as never));
     }
-    return { get: <T>(token: Token<T>): T => child.get(token as never) as T };
+    return {
+      get: <T>(token: Token<T>): T => {
+        try {
+          return child.get(token as never) as T;
+        } catch (err) {
+          throw toResolveError(token, err);
+        }
+      },
+    };
   }
 }
