@@ -1,7 +1,8 @@
 import { plainToInstance } from 'class-transformer';
+import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { metadata } from '../../metadata/store';
-import type { BindSource } from '../../metadata/types';
+import type { BindSource, SourceOptions } from '../../metadata/types';
 import type { Class, Newable } from '../../internal/types';
 import { convertJson, convertString, FAIL, type TargetType } from './convert';
 import type { FieldErrorCollector } from './errors';
@@ -24,30 +25,43 @@ export interface DtoPlan {
   /** No declared property at all: a pure shape class that takes the whole body. */
   shapeOnly: boolean;
   validator: DtoValidator | undefined;
+  /** The cache nested DTO plans are taken from (nested classes are checked field by field too). */
+  plans: DtoPlanCache;
 }
 
 /** Which sources a bind reads: one of them, or all. */
 export type BindScope = BindSource | 'all';
 
+const SCALAR_CTORS = new Set<unknown>([String, Number, Boolean, Date, Object, Array]);
+
+// `@Type(() => Item)` names the element class of `items: Item[]` (design:type says only Array).
+function withNestedType(target: TargetType, cls: Class, property: string): TargetType {
+  if (target.kind !== 'any' || target.nested !== undefined) return target;
+  const nested = defaultMetadataStorage.findTypeMetadata(cls, property)?.typeFunction();
+  if (typeof nested !== 'function' || SCALAR_CTORS.has(nested)) return target;
+  return { ...target, nested: nested as Class };
+}
+
 /** Compiles a DTO class's binding plan from Lokstra's, class-validator's and TypeScript's metadata. */
-export function compileDto(cls: Class): DtoPlan {
+export function compileDto(cls: Class, plans: DtoPlanCache = new DtoPlanCache()): DtoPlan {
   const rules = inspectRules(cls);
   const proto = cls.prototype as object;
+  const targetOf = (property: string, options: SourceOptions): TargetType =>
+    withNestedType(resolveTarget(metadata.designType(proto, property), options, rules.hints.get(property)), cls, property);
   const fields: FieldPlan[] = metadata.getProperties(cls).map((p) => ({
     property: p.property,
     source: p.source,
     key: p.source === 'header' ? p.name.toLowerCase() : p.name,
-    target: resolveTarget(metadata.designType(proto, p.property), p.options, rules.hints.get(p.property)),
+    target: targetOf(p.property, p.options),
     required: p.source === 'path' || p.options.required === true,
   }));
   const declared = new Set(fields.map((f) => f.property));
   const ruleProps = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
   for (const property of ruleProps) {
     if (declared.has(property)) continue;
-    const target = resolveTarget(metadata.designType(proto, property), {}, rules.hints.get(property));
-    fields.push({ property, source: 'body', key: property, target, required: false });
+    fields.push({ property, source: 'body', key: property, target: targetOf(property, {}), required: false });
   }
-  return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules) };
+  return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules), plans };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -63,11 +77,54 @@ function readSource(src: RequestSources, field: FieldPlan): unknown {
   }
 }
 
-function convertField(src: RequestSources, field: FieldPlan, raw: unknown, errors: FieldErrorCollector): unknown {
+function convertField(plan: DtoPlan, src: RequestSources, field: FieldPlan, raw: unknown, errors: FieldErrorCollector): unknown {
+  if (field.source === 'body' && (src.bodyKind === 'json' || field.target.nested !== undefined)) {
+    return convertBodyValue(raw, field.target, field.property, errors, plan.plans);
+  }
   const fail = errors.at(field.property);
-  if (field.source === 'body' && src.bodyKind === 'json') return convertJson(raw, field.target, field.property, fail);
   if (field.target.kind === 'object' && field.source === 'body') return convertJson(raw, field.target, field.property, fail);
   return convertString(raw as string | string[], field.target, field.property, fail);
+}
+
+/**
+ * Checks a body value against its target like {@link convertJson}; a nested DTO (`@Type(() => X)`,
+ * or a class-typed property) and each element of an array of them is checked field by field with the
+ * same rules, failures reported under the nested path (`items[2].tags`).
+ */
+export function convertBodyValue(raw: unknown, target: TargetType, path: string, errors: FieldErrorCollector, plans: DtoPlanCache): unknown {
+  const nested = target.nested;
+  if (nested === undefined || raw === null || raw === undefined) return convertJson(raw, target, path, errors.at(path));
+  if (!target.array) return convertNested(raw, plans.get(nested), path, errors);
+  if (!Array.isArray(raw)) return errors.add(path, `${path} must be an array`, 'isArray'), FAIL;
+  const plan = plans.get(nested);
+  let failed = false;
+  const out = raw.map((el, i) => {
+    const v = convertNested(el, plan, `${path}[${i}]`, errors);
+    if (v === FAIL) failed = true;
+    return v;
+  });
+  return failed ? FAIL : out;
+}
+
+function convertNested(raw: unknown, plan: DtoPlan, path: string, errors: FieldErrorCollector): unknown {
+  if (!isPlainObject(raw)) return errors.add(path, `${path} must be an object`, 'isObject'), FAIL;
+  const out: Record<string, unknown> = { ...raw };
+  let failed = false;
+  for (const field of plan.fields) {
+    if (field.source !== 'body') continue;
+    const value = raw[field.key];
+    if (field.key !== field.property) delete out[field.key];
+    const at = `${path}.${field.property}`;
+    if (value === undefined) {
+      delete out[field.property];
+      if (field.required) errors.add(at, `${at} is required`, 'isDefined');
+      continue;
+    }
+    const v = convertBodyValue(value, field.target, at, errors, plan.plans);
+    if (v === FAIL) failed = true;
+    else out[field.property] = v;
+  }
+  return failed ? FAIL : out;
 }
 
 /**
@@ -91,7 +148,7 @@ export function bindDto(plan: DtoPlan, src: RequestSources, scope: BindScope, er
       if (field.required) errors.add(field.property, `${field.property} is required`, 'isDefined');
       continue;
     }
-    const value = convertField(src, field, raw, errors);
+    const value = convertField(plan, src, field, raw, errors);
     if (value !== FAIL) plain[field.property] = value;
   }
   // Fields that failed conversion keep their conversion message; other fields are still validated,
@@ -110,7 +167,7 @@ export class DtoPlanCache {
   get(cls: Class): DtoPlan {
     let plan = this.plans.get(cls);
     if (plan === undefined) {
-      plan = compileDto(cls);
+      plan = compileDto(cls, this);
       this.plans.set(cls, plan);
     }
     return plan;

@@ -3,8 +3,8 @@ import { LokstraError } from '../../errors/lokstra-error';
 import { metadata } from '../../metadata/store';
 import type { ParamMeta } from '../../metadata/types';
 import type { Class } from '../../internal/types';
-import { convertJson, convertString, FAIL } from './convert';
-import { bindDto, type DtoPlanCache } from './dto-binder';
+import { convertString, FAIL } from './convert';
+import { bindDto, convertBodyValue, type DtoPlanCache } from './dto-binder';
 import type { FieldErrorCollector } from './errors';
 import type { RequestSources } from './sources';
 import { resolveTarget } from './target-type';
@@ -61,21 +61,21 @@ function compileOne<C>(meta: ParamMeta | undefined, type: unknown, index: number
   if (meta.name === undefined) {
     throw new LokstraError('LKS_ERR_DECORATOR_MISSING_NAME', { target, index, decorator: meta.source[0]?.toUpperCase() + meta.source.slice(1) });
   }
-  return sourceValue<C>(meta, type);
+  return sourceValue<C>(meta, type, cache);
 }
 
 function wholeBody<C>(type: unknown, cache: DtoPlanCache): ParamBinder<C> {
   if (typeof type === 'function' && type !== Object && type !== Array) {
     const plan = cache.get(type as Class);
     return (_ctx, src, errors) => {
-      if (src.bodyKind === 'none') throw HttpError.badRequest('Request body is required');
+      if (src.bodyKind === 'none') throw HttpError.validation('Validation failed', { body: ['body is required'] }, { body: ['isDefined'] });
       return bindDto(plan, src, 'body', errors, true);
     };
   }
   return (_ctx, src) => src.body;
 }
 
-function sourceValue<C>(meta: Extract<ParamMeta, { kind: 'source' }>, type: unknown): ParamBinder<C> {
+function sourceValue<C>(meta: Extract<ParamMeta, { kind: 'source' }>, type: unknown, cache: DtoPlanCache): ParamBinder<C> {
   const name = meta.name as string;
   const targetType = resolveTarget(type, meta.options);
   const required = meta.source === 'path' || meta.options.required === true;
@@ -91,10 +91,9 @@ function sourceValue<C>(meta: Extract<ParamMeta, { kind: 'source' }>, type: unkn
       if (required) errors.add(name, `${name} is required`, 'isDefined');
       return undefined;
     }
-    const fail = errors.at(name);
-    const value = meta.source === 'body' && src.bodyKind === 'json'
-      ? convertJson(raw, targetType, name, fail)
-      : convertString(raw as string | string[], targetType, name, fail);
+    const value = meta.source === 'body' && (src.bodyKind === 'json' || targetType.nested !== undefined)
+      ? convertBodyValue(raw, targetType, name, errors, cache)
+      : convertString(raw as string | string[], targetType, name, errors.at(name));
     return value === FAIL ? undefined : value;
   };
 }
