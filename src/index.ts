@@ -1,8 +1,10 @@
 import 'reflect-metadata';
+// Types MiddlewareFn with Context and Response (declaration merging; no runtime code).
+import './http/middleware-types';
 
 export { Lokstra, type LokstraOptions, type LokstraHandle } from './lokstra';
 export {
-  Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Handler,
+  Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Raw, Handler,
   Path, Query, Header, Body, Bind, Ctx, Service, Inject, Module, defineModule,
   type ServiceOptions,
 } from './decorators/index';
@@ -12,6 +14,9 @@ export { Router, type HandlerLike, type MountOptions } from './http/routing/rout
 export { bind, type BoundHandler } from './http/routing/bind-handler';
 export { Response, paginationMeta, type Envelope, type PaginationInput } from './http/response/response';
 export type { ErrorMapper } from './http/response/to-response';
+export type {
+  ErrorFormatter, NormalizedError, ErrorContext, ErrorKind, FormattedError, ResponseKind,
+} from './http/contract/index';
 export { HttpError, LokstraError, ERROR_CODES, type ErrorCode, type FieldErrors, type HttpErrorOptions } from './errors/index';
 export { Registry, type MiddlewareOptions } from './container/registry';
 export type {

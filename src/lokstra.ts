@@ -7,6 +7,7 @@ import type { AppConfig, StaticMountConfig } from './config/types';
 import { mountHtmx, mountHtmxAssets } from './htmx/htmx-mount';
 import { mountStatic } from './static/static-mount';
 import { mountReverseProxy } from './static/proxy-mount';
+import { PROXY_BODY_MIDDLEWARE, proxyBody } from './static/proxy-body';
 import { loadConfig } from './config/load';
 import { addressKey, parseAddress, resolveSettings, type Settings } from './config/settings';
 import type { LokstraConfig, ModuleConfig } from './config/types';
@@ -21,7 +22,7 @@ import { DtoPlanCache } from './http/binding/dto-binder';
 import type { ContextRuntime } from './http/context';
 import { Listener } from './http/listener';
 import type { ErrorMapper } from './http/response/to-response';
-import { compileApp, type CompiledRoute } from './http/routing/compile';
+import { compileApp, type CompiledRoute, type PrefixScope } from './http/routing/compile';
 import { MiddlewareResolver } from './http/routing/middleware-chain';
 import { resolveControllers } from './http/routing/resolve-controllers';
 import { isDefinedModule } from './metadata/defined-module';
@@ -98,6 +99,7 @@ export class Lokstra {
   constructor(options: LokstraOptions = {}) {
     this.options = options;
     registerBuiltinMiddleware(this.registry);
+    this.registry.middleware(PROXY_BODY_MIDDLEWARE, proxyBody, { priority: 5 });
     registerBuiltinServices(this.registry);
     for (const m of options.modules ?? []) this.registry.module(m);
   }
@@ -208,7 +210,7 @@ export class Lokstra {
   private async assemble(parts: AssembleParts): Promise<LokstraHandle> {
     const { apps, container, settings, logger, started, lifecycle, contributions } = parts;
     const plans = new DtoPlanCache();
-    const resolver = new MiddlewareResolver(this.registry.middlewares);
+    const resolver = new MiddlewareResolver(this.registry.middlewares, { container, logger });
     const runtime: ContextRuntime = { plans, logger, createRequestScope: () => container.createRequestScope() };
     const deps = { registry: this.registry, container, plans, middleware: resolver };
     const mappers = [...(this.options.errorMappers ?? []), ...(contributions.errorMappers as ErrorMapper[])];
@@ -216,6 +218,7 @@ export class Lokstra {
     const appHandles: AppHandle[] = [];
     const routes: CompiledRoute[] = [];
     const byListener = new Map<Listener, CompiledRoute[]>();
+    const prefixScopes = new Map<Listener, PrefixScope[]>();
     for (const app of apps) {
       const address = parseAddress(app.address, `apps.${app.name}.address`);
       const key = addressKey(address);
@@ -225,7 +228,9 @@ export class Lokstra {
         listeners.set(key, listener);
       }
       listener.apps.push(app.name);
-      const compiled = compileApp(app.name, app, deps);
+      const scopes = prefixScopes.get(listener) ?? [];
+      prefixScopes.set(listener, scopes);
+      const compiled = compileApp(app.name, app, deps, scopes);
       routes.push(...compiled);
       byListener.set(listener, [...(byListener.get(listener) ?? []), ...compiled]);
       const fastify = listener.fastify;
@@ -235,7 +240,7 @@ export class Lokstra {
       await registerMountPlugins(listener.fastify);
       for (const hook of contributions.onListener) await hook(listener.fastify, [...listener.apps]);
       await this.options.onFastify?.(listener.fastify, [...listener.apps]);
-      await listener.addRoutes(list);
+      await listener.addRoutes(list, prefixScopes.get(listener));
     }
     for (const r of routes) logger.debug('route', { app: r.app, method: r.method, path: r.url, handler: r.handlerName, middleware: r.middleware });
     lifecycle.ready = true;

@@ -39,10 +39,22 @@ export interface RouteConfig {
   middleware?: MiddlewareConfig[];
   override_middleware?: boolean;
   accepts?: AcceptKind[];
+  /** `false`: handler values are sent as plain JSON, not in Lokstra's envelope. */
+  envelope?: boolean;
+}
+
+/** Response shaping of an app or group: envelope on/off, the error formatter, the validation status. */
+export interface ResponseScopeConfig {
+  /** `false`: handler values are sent as plain JSON, not in Lokstra's envelope. */
+  envelope?: boolean;
+  /** Name of a registered handler `(error, ctx) => { status, headers?, body }` that shapes every error of the scope. */
+  error_format?: string;
+  /** Status of `VALIDATION_ERROR` responses (e.g. 422). */
+  validation_status?: number;
 }
 
 /** A route group: prefix, middleware, controllers, routes and nested groups. */
-export interface GroupConfig {
+export interface GroupConfig extends ResponseScopeConfig {
   prefix: string;
   /** YAML files whose `routes` and `groups` join this group (relative to the including file). */
   load_from?: string[];
@@ -55,7 +67,7 @@ export interface GroupConfig {
   groups?: GroupConfig[];
 }
 
-export interface AppConfig {
+export interface AppConfig extends ResponseScopeConfig {
   name: string;
   /** `host:port`, `:port` (= all interfaces) or a port number. */
   address?: string | number;

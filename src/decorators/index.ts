@@ -1,4 +1,4 @@
-export { Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Handler } from './route';
+export { Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Raw, Handler } from './route';
 export { Path, Query, Header, Body, Bind, Ctx } from './params';
 export { Service, Inject, type ServiceOptions } from './service';
 export { Module, defineModule, isDefinedModule } from './module';

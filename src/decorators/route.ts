@@ -62,6 +62,19 @@ export function Accepts(...kinds: AcceptKind[]): ClassDecorator & MethodDecorato
 }
 
 /**
+ * Sends the controller's (or method's) values as plain JSON instead of Lokstra's envelope, for
+ * third-party contracts; status and headers come from `ctx`/`Response` as usual.
+ * @example
+ * @Raw() @Route('/api/user') class UserController { @Get('/') me() { return { user: this.current } } }
+ */
+export function Raw(): ClassDecorator & MethodDecorator {
+  return ((target: object, propertyKey?: string | symbol) => {
+    if (propertyKey === undefined) metadata.setEnvelope(target, false);
+    else metadata.setEnvelope(target.constructor, false, propertyKey);
+  }) as ClassDecorator & MethodDecorator;
+}
+
+/**
  * Registers a controller method under a handler name that YAML routes can refer to.
  * @example
  * @Handler('user.list') @Get('/') list() { return this.users.all(); }

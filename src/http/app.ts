@@ -54,6 +54,7 @@ function addRoutes(router: Router, routes: RouteConfig[] | undefined, where: str
     def.source = at(owner, ['routes', i, 'handler'], `${where}.routes[${i}].handler`);
     def.override = r.override_middleware === true;
     def.accepts = r.accepts;
+    if (r.envelope !== undefined) def.scope = { envelope: r.envelope };
   });
 }
 
@@ -61,6 +62,9 @@ function applyGroup(router: Router, g: GroupConfig | AppConfig, where: string): 
   router.use(...((g.middleware ?? []) as MiddlewareRef[]));
   if (g.middleware !== undefined) router.source = at(g, ['middleware'], `${where}.middleware`);
   if (g.accepts !== undefined) router.accepts = g.accepts;
+  if (g.envelope !== undefined) router.scope.envelope = g.envelope;
+  if (g.error_format !== undefined) router.scope.errorFormat = g.error_format;
+  if (g.validation_status !== undefined) router.scope.validationStatus = g.validation_status;
   if ('override_middleware' in g) router.override = g.override_middleware === true;
   (g.controllers ?? []).forEach((c, i) => {
     router.mount(c);

@@ -48,6 +48,9 @@ export function registerBodyParsers(app: FastifyInstance, limits: BodyLimits): v
   const json = app.getDefaultJsonParser('error', 'error');
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req: FastifyRequest, body: string | Buffer, done) => {
+    // Postman, axios and Angular send `Content-Type: application/json` with no body on POST/DELETE:
+    // that is "no body" (body-less handlers run; a required DTO body is a 400 VALIDATION_ERROR).
+    if (isBlank(body as string)) return done(null, undefined);
     json(req, body as string, (err: Error | null, value?: unknown) => {
       if (err) return done(err, undefined);
       const problem = checkParsedBody(value, limits);
@@ -56,11 +59,34 @@ export function registerBodyParsers(app: FastifyInstance, limits: BodyLimits): v
     });
   });
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    if (isBlank(body as string)) return done(null, undefined);
+    if (looksLikeJson(body as string)) return done(new HttpError(415, JSON_AS_FORM, { code: 'UNSUPPORTED_MEDIA_TYPE' }), undefined);
     const value = parseQuery(body as string) as Record<string, unknown>;
     const problem = checkParsedBody(value, { ...limits, maxDepth: 2 });
     if (problem !== undefined) return done(HttpError.badRequest(problem), undefined);
     done(null, { ...value });
   });
+}
+
+// `curl -d '{"a":1}'` sends JSON as a form: one key that is the whole JSON text and no '='.
+const JSON_AS_FORM = 'The body looks like JSON but was sent as application/x-www-form-urlencoded (curl -d does this): send it with Content-Type: application/json';
+
+function isBlank(body: string): boolean {
+  return body.length === 0 || body.trim().length === 0;
+}
+
+function looksLikeJson(body: string): boolean {
+  const t = body.trimStart();
+  return (t.startsWith('{') || t.startsWith('[')) && !body.includes('=');
+}
+
+/** The 415 message for a body whose content type is missing or not parsed by Lokstra: says what to send. */
+export function unsupportedMediaMessage(contentType: string | undefined): string {
+  if (contentType === undefined || contentType.trim() === '') {
+    return 'The request has a body but no Content-Type: send JSON with Content-Type: application/json (or a form with application/x-www-form-urlencoded)';
+  }
+  const media = (contentType.split(';')[0] ?? '').trim().slice(0, 100).replace(/[^\x20-\x7e]/g, '?');
+  return `Content-Type '${media}' is not accepted: send JSON with Content-Type: application/json (or a form with application/x-www-form-urlencoded)`;
 }
 
 /** The accept family of a request's content type, or `undefined` when it has no body type. */

@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { HttpError } from '../errors/http-error';
 import { LokstraError } from '../errors/lokstra-error';
 import type { ListenAddress, Settings } from '../config/settings';
 import type { AcceptKind, HttpMethod } from '../metadata/types';
-import { contentKind, registerBodyParsers } from './body-parsers';
+import { contentKind, registerBodyParsers, unsupportedMediaMessage } from './body-parsers';
+import { finalizeResponse, isPlainScope, type ErrorOrigin } from './contract/finalize';
+import { ScopeIndex } from './contract/scope';
+import type { ErrorContext, ResponseScope } from './contract/types';
 import { Context, type ContextLogger, type ContextRuntime } from './context';
 import { Response } from './response/response';
 import { sendResponse } from './response/send';
 import { errorToResponse, genericMessage, type ErrorMapper } from './response/to-response';
-import type { CompiledRoute } from './routing/compile';
+import type { CompiledRoute, PrefixScope } from './routing/compile';
 import { MethodIndex } from './method-index';
-import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, type ErrorLogPolicy, type FastifyRouteParts } from './route-fastify';
+import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, RESPONSE_SCOPE, type ErrorLogPolicy, type FastifyRouteParts } from './route-fastify';
 import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
 import { redactUrl, safeLogValue } from '../middleware/log-safety';
@@ -40,6 +44,16 @@ const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
 
 const DEFAULT_ERROR_LOG: ErrorLogPolicy = { stack: true };
 
+const FRAMEWORK: ErrorOrigin = Object.freeze({ kind: 'framework', cause: undefined });
+
+function errorContext(req: FastifyRequest, scope: ResponseScope): ErrorContext {
+  const config = req.routeOptions?.config as unknown as Record<PropertyKey, unknown> | undefined;
+  return {
+    request: req, requestId: req.id, method: req.method, url: req.url, app: scope.app,
+    route: config?.[LOKSTRA_ROUTE] === true ? req.routeOptions.url : undefined,
+  };
+}
+
 function errorLogPolicy(parts: FastifyRouteParts | undefined): ErrorLogPolicy {
   return (parts?.config[ERROR_LOG] as ErrorLogPolicy | undefined) ?? DEFAULT_ERROR_LOG;
 }
@@ -59,6 +73,7 @@ export class Listener {
   private closing = false;
   private closed: Promise<void> | undefined;
   private readonly opts: ListenerOptions;
+  private readonly scopes = new ScopeIndex();
 
   constructor(opts: ListenerOptions) {
     this.opts = opts;
@@ -88,7 +103,10 @@ export class Listener {
       genReqId: requestId,
       onProtoPoisoning: 'error',
       onConstructorPoisoning: 'error',
-      frameworkErrors: (err, _req, reply) => { sendResponse(reply, errorToResponse(err, opts.mappers, true).response); },
+      frameworkErrors: (err, req, reply) => {
+        const res = errorToResponse(err, opts.mappers, true).response;
+        sendResponse(reply, this.finish(res, this.scopes.scopeFor(req.url ?? '/'), req, { kind: 'framework', cause: err }));
+      },
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
     }) as unknown as FastifyInstance;
     registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength });
@@ -102,8 +120,9 @@ export class Listener {
    * The first app's app-level Fastify-phase middleware also covers unmatched requests (404/405,
    * unmatched OPTIONS and CORS preflights) and routes that Fastify plugins add.
    */
-  async addRoutes(routes: CompiledRoute[]): Promise<void> {
+  async addRoutes(routes: CompiledRoute[], prefixScopes: readonly PrefixScope[] = []): Promise<void> {
     const index = new MethodIndex(this.opts.settings);
+    for (const p of prefixScopes) this.scopes.add(p.prefix, p.scope, p.app === this.apps[0]);
     const env = { logger: this.opts.logger };
     const toRegister: RouteToRegister[] = routes.map((route) => ({
       route, parts: buildRouteParts(route.fastify, { app: route.app, method: route.method, url: route.url, source: route.source }, env),
@@ -127,12 +146,20 @@ export class Listener {
 
   private notFound(index: MethodIndex, req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {
     if (this.closing) return this.sendClosing(reply);
+    const scope = this.scopes.scopeFor(req.raw.url ?? '/');
+    const send = (res: Response): FastifyReply | undefined => sendResponse(reply, this.finish(res, scope, req, FRAMEWORK));
     const bad = badRequestLine(req);
-    if (bad !== undefined) return sendResponse(reply, Response.error(400, bad, 'BAD_REQUEST'));
+    if (bad !== undefined) return send(Response.error(400, bad, 'BAD_REQUEST'));
     const allow = index.allowFor(req.raw.url ?? '/');
-    if (allow === undefined) return sendResponse(reply, Response.error(404, genericMessage(404), 'NOT_FOUND'));
+    if (allow === undefined) return send(Response.error(404, genericMessage(404), 'NOT_FOUND'));
     if (req.method === 'OPTIONS') return reply.code(204).header('allow', allow).send();
-    return sendResponse(reply, Response.error(405, genericMessage(405), 'METHOD_NOT_ALLOWED').withHeader('allow', allow));
+    return send(Response.error(405, genericMessage(405), 'METHOD_NOT_ALLOWED').withHeader('allow', allow));
+  }
+
+  /** Applies a scope (envelope off, error formatter, validation status) to the response about to be sent. */
+  private finish(res: Response, scope: ResponseScope, req: FastifyRequest, origin: ErrorOrigin | undefined): Response {
+    if (isPlainScope(scope)) return res;
+    return finalizeResponse(res, { scope, origin, logger: this.opts.logger, context: () => errorContext(req, scope) });
   }
 
   private wrap({ route, parts }: RouteToRegister): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
@@ -141,25 +168,29 @@ export class Listener {
     const narrowed = accepts !== undefined && DEFAULT_ACCEPTS.some((k) => !accepts.includes(k));
     const run = route.run;
     const policy = errorLogPolicy(parts);
+    const scope = route.scope;
+    const plain = isPlainScope(scope);
     return async (req, reply) => {
       if (this.closing) return this.sendClosing(reply);
       const bad = badRequestLine(req);
-      if (bad !== undefined) return sendResponse(reply, Response.error(400, bad, 'BAD_REQUEST'));
+      if (bad !== undefined) return sendResponse(reply, this.finish(Response.error(400, bad, 'BAD_REQUEST'), scope, req, FRAMEWORK));
       if (narrowed && req.body !== undefined) {
         const kind = contentKind(req.headers['content-type']);
         if (kind !== undefined && !(accepts as AcceptKind[]).includes(kind as AcceptKind)) {
-          return sendResponse(reply, Response.error(415, genericMessage(415), 'UNSUPPORTED_MEDIA_TYPE'));
+          return sendResponse(reply, this.finish(Response.error(415, genericMessage(415), 'UNSUPPORTED_MEDIA_TYPE'), scope, req, FRAMEWORK));
         }
       }
       const ctx = new Context(req, reply, runtime);
       let res: Response;
       let failed = false;
+      let origin: ErrorOrigin | undefined;
       try {
         res = ctx.applyPending(await run(ctx));
       } catch (err) {
         failed = true;
-        res = this.toErrorResponse(err, req, false, policy, route.url);
+        ({ response: res, origin } = this.toErrorResponse(err, req, false, policy, route.url));
       }
+      if (!plain) res = this.finish(res, scope, req, origin);
       if (reply.sent) {
         // A handler timeout already answered 503 and aborted ctx.signal: the late result is dropped
         // silently; a failure was logged once already; 'handled' replies are the handler's own.
@@ -172,15 +203,16 @@ export class Listener {
   }
 
   /** Maps a thrown value to a Response; internal errors are logged once, with the request id (and stack unless `recovery` says otherwise). */
-  private toErrorResponse(err: unknown, req: FastifyRequest, fromFramework: boolean, policy: ErrorLogPolicy, route: string | undefined): Response {
+  private toErrorResponse(err: unknown, req: FastifyRequest, fromFramework: boolean, policy: ErrorLogPolicy, route: string | undefined): { response: Response; origin: ErrorOrigin } {
     const { response, isInternal } = errorToResponse(err, this.opts.mappers, fromFramework);
+    const origin: ErrorOrigin = { kind: isInternal ? 'internal' : fromFramework && !HttpError.is(err) ? 'framework' : 'http', cause: err };
     if (isInternal) {
       const error = err instanceof Error
         ? { name: err.name, message: safeLogValue(err.message), ...(policy.stack ? { stack: safeStack(err.stack) } : {}) }
         : { value: safeLogValue(String(err)) };
       this.opts.logger.error('request failed', { requestId: req.id, method: req.method, route, url: redactUrl(req.url), error });
     }
-    return response;
+    return { response, origin };
   }
 
   // Fastify's error handler only sees errors from its own lifecycle (parsing, limits, timeouts,
@@ -188,7 +220,11 @@ export class Listener {
   private fail(err: unknown, req: FastifyRequest, reply: FastifyReply): void {
     const config = req.routeOptions.config as unknown as Record<PropertyKey, unknown> | undefined;
     const policy = (config?.[ERROR_LOG] as ErrorLogPolicy | undefined) ?? DEFAULT_ERROR_LOG;
-    sendResponse(reply, this.toErrorResponse(err, req, true, policy, config?.[LOKSTRA_ROUTE] === true ? req.routeOptions.url : undefined));
+    const { response, origin } = this.toErrorResponse(err, req, true, policy, config?.[LOKSTRA_ROUTE] === true ? req.routeOptions.url : undefined);
+    // A body with no content type, or one Lokstra does not parse: say what to send.
+    if ((err as { code?: unknown }).code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') response.message = unsupportedMediaMessage(req.headers['content-type']);
+    const scope = (config?.[RESPONSE_SCOPE] as ResponseScope | undefined) ?? this.scopes.scopeFor(req.raw.url ?? '/');
+    sendResponse(reply, this.finish(response, scope, req, origin));
   }
 
   private sendClosing(reply: FastifyReply): FastifyReply | undefined {

@@ -4,6 +4,9 @@ import type { MiddlewareEnv, RouteHook, RouteHookName, RouteInfo } from '../midd
 /** Marks the config of routes Lokstra registered (routes without it were added by Fastify plugins). */
 export const LOKSTRA_ROUTE = Symbol.for('lokstra.route');
 
+/** Route config key holding the route's response scope (envelope, error formatter), read when Fastify's lifecycle fails. */
+export const RESPONSE_SCOPE = Symbol.for('lokstra.response-scope');
+
 /** Route config key read by the listener when it logs a failed request (set by `recovery`). */
 export const ERROR_LOG = Symbol.for('lokstra.error-log');
 
@@ -26,7 +29,7 @@ export interface FastifyRouteParts {
  * options and hooks, at boot: hooks are appended in order, `config` keys merged, and for any other
  * option an inner (later) middleware wins.
  */
-export function buildRouteParts(attachments: readonly FastifyAttachment[], route: RouteInfo, env: MiddlewareEnv): FastifyRouteParts {
+export function buildRouteParts(attachments: readonly FastifyAttachment[], route: RouteInfo, env: Pick<MiddlewareEnv, 'logger'>): FastifyRouteParts {
   const parts: FastifyRouteParts = { options: {}, config: {}, hooks: {}, hasHooks: false };
   for (const attachment of attachments) {
     const { options, hooks } = attachment.contribution(route, env);

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import { LokstraError } from '../errors/lokstra-error';
 import type { HttpMethod } from '../metadata/types';
 import type { MethodIndex } from './method-index';
-import { LOKSTRA_ROUTE, type FastifyRouteParts } from './route-fastify';
+import { LOKSTRA_ROUTE, RESPONSE_SCOPE, type FastifyRouteParts } from './route-fastify';
 import type { CompiledRoute } from './routing/compile';
 
 type FastifyHandler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
@@ -49,7 +49,7 @@ export function registerRoutes(app: FastifyInstance, routes: RouteToRegister[], 
     const { route, parts } = entry;
     const template = normalizeTemplate(route.url);
     const explicitHead = seen.get(`HEAD ${template}`)?.method === 'HEAD';
-    const config = { ...parts.config, [LOKSTRA_ROUTE]: true };
+    const config = { ...parts.config, [LOKSTRA_ROUTE]: true, [RESPONSE_SCOPE]: route.scope };
     try {
       app.route({
         ...parts.options,

@@ -6,6 +6,7 @@ export const META = {
   props: Symbol.for('lokstra:props'),
   use: Symbol.for('lokstra:use'),
   accepts: Symbol.for('lokstra:accepts'),
+  envelope: Symbol.for('lokstra:envelope'),
   handlerNames: Symbol.for('lokstra:handler-names'),
   service: Symbol.for('lokstra:service'),
   inject: Symbol.for('lokstra:inject'),

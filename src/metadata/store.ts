@@ -62,6 +62,16 @@ export const metadata = {
       ? Reflect.getMetadata(META.accepts, target)
       : Reflect.getMetadata(META.accepts, target, propertyKey)) as AcceptKind[] | undefined;
   },
+  setEnvelope(target: object, enabled: boolean, propertyKey?: string | symbol): void {
+    if (propertyKey === undefined) Reflect.defineMetadata(META.envelope, enabled, target);
+    else Reflect.defineMetadata(META.envelope, enabled, target, propertyKey);
+  },
+  /** `false` under `@Raw()`; `undefined` when the class or method says nothing. */
+  getEnvelope(target: object, propertyKey?: string | symbol): boolean | undefined {
+    return (propertyKey === undefined
+      ? Reflect.getMetadata(META.envelope, target)
+      : Reflect.getMetadata(META.envelope, target, propertyKey)) as boolean | undefined;
+  },
   addHandlerName(ctor: object, name: string, propertyKey: string | symbol): void {
     pushTo(META.handlerNames, { name, propertyKey }, ctor);
   },

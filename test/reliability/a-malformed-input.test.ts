@@ -41,7 +41,8 @@ describe('A1 truncated JSON and empty bodies', () => {
   it.each([
     ['truncated JSON', '{"name":"Ann","email":"ann@example.com"', JSON_CT, 'Malformed JSON body'],
     ['a lone opening brace', '{', JSON_CT, 'Malformed JSON body'],
-    ['an empty JSON body', '', JSON_CT, 'Empty JSON body'],
+    ['an empty JSON body (no body: the DTO is required)', '', JSON_CT, 'Validation failed'],
+    ['a whitespace-only JSON body', ' \r\n ', JSON_CT, 'Validation failed'],
     ['an empty body without a content type', '', undefined, undefined],
     ['an empty object', '{}', JSON_CT, 'Validation failed'],
   ])('answers %s on a required DTO with 400 and never calls the handler', async (_what, body, ct, message) => {

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { FieldErrors } from '../../errors/http-error';
+import { mergeVary } from '../../internal/vary';
 import { paginationMeta, Response, type PaginationInput } from './response';
 
 interface Pending {
@@ -35,7 +36,9 @@ export class ResponseHelpers {
     return this;
   }
   withHeader(name: string, value: string): this {
-    ((this.pending ??= {}).headers ??= {})[name.toLowerCase()] = value;
+    const key = name.toLowerCase();
+    const headers = ((this.pending ??= {}).headers ??= {});
+    headers[key] = key === 'vary' ? mergeVary(headers[key], value) : value;
     return this;
   }
 
@@ -120,6 +123,16 @@ export class ResponseHelpers {
   }
   errorServiceUnavailable(message: string): Response<never> {
     return this.make(Response.error(503, message, 'SERVICE_UNAVAILABLE'));
+  }
+  /**
+   * Plain JSON, never enveloped, whatever the route's `envelope` setting: for third-party contracts.
+   * @example
+   * return ctx.json({ user: { email, token } }, 201);
+   */
+  json<T>(body: T, status = 200): Response<T> {
+    const res = new Response<T>(status, 'JSON', body);
+    res.kind = 'json';
+    return this.make(res);
   }
   /** An HTML page, not enveloped. */
   html(html: string, status = 200): Response<never> {

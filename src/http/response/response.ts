@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { defaultCodeFor, type FieldErrors } from '../../errors/http-error';
+import { mergeVary } from '../../internal/vary';
 
 const BRAND = Symbol.for('lokstra.response');
 
@@ -13,8 +14,12 @@ export interface Envelope<T = unknown> {
   errors?: FieldErrors;
 }
 
-/** How a response is sent: an envelope, no body, a raw payload, or `handled` (the handler sent it through `ctx.reply`). */
-export type ResponseKind = 'envelope' | 'empty' | 'raw' | 'redirect' | 'handled';
+/**
+ * How a response is sent: an `envelope`, no body (`empty`), a `raw` payload with its content type,
+ * plain `json` of `data` (no envelope: `ctx.json`, `envelope: false`, error formatters), a
+ * `redirect`, or `handled` (the handler sent it through `ctx.reply`).
+ */
+export type ResponseKind = 'envelope' | 'empty' | 'raw' | 'json' | 'redirect' | 'handled';
 
 /**
  * What a handler returns: status, envelope fields and headers, all chainable.
@@ -23,17 +28,25 @@ export type ResponseKind = 'envelope' | 'empty' | 'raw' | 'redirect' | 'handled'
  */
 export class Response<T = unknown> {
   readonly [BRAND] = true;
+  /** HTTP status. Middleware may read and change it (`withStatus` keeps `success` in step). */
   status: number;
+  /** Envelope `code` (`OK`, `CREATED`, `VALIDATION_ERROR`…). */
   code: string;
+  /** `status < 400`. */
   success: boolean;
   message: string | undefined;
+  /** Envelope `data`; the body itself for `json` responses. */
   data: T | undefined;
   meta: Record<string, unknown> | undefined;
+  /** Field path → messages, on validation errors. */
   errors: FieldErrors | undefined;
+  /** Response headers, names lower-case; `undefined` when none was set. */
   headers: Record<string, string> | undefined;
+  /** How the response is sent; see {@link ResponseKind}. */
   kind: ResponseKind = 'envelope';
   /** Payload of raw responses (string, Buffer or stream). */
   payload: string | Buffer | Readable | undefined;
+  /** Content type of raw responses. */
   contentType: string | undefined;
 
   constructor(status: number, code: string, data?: T, message?: string) {
@@ -95,8 +108,11 @@ export class Response<T = unknown> {
     this.errors = errors;
     return this;
   }
+  /** Sets a header; `vary` is merged with what is already there, never overwritten. */
   withHeader(name: string, value: string): this {
-    (this.headers ??= {})[name.toLowerCase()] = value;
+    const key = name.toLowerCase();
+    const headers = (this.headers ??= {});
+    headers[key] = key === 'vary' ? mergeVary(headers[key], value) : value;
     return this;
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyReply } from 'fastify';
+import { mergeVary } from '../../internal/vary';
 import type { Response } from './response';
 
 /** Writes a Response to Fastify's reply. Nothing is written if the reply was already sent. */
@@ -6,10 +7,20 @@ export function sendResponse(reply: FastifyReply, res: Response): FastifyReply |
   if (res.kind === 'handled') return reply;
   if (reply.sent) return undefined;
   reply.code(res.status);
-  if (res.headers !== undefined) reply.headers(res.headers);
+  if (res.headers !== undefined) {
+    const prior = reply.getHeader('vary');
+    reply.headers(res.headers);
+    // Hooks (CORS's `Vary: Origin`) may have set Vary already: merge, never overwrite.
+    if (res.headers.vary !== undefined) reply.header('vary', mergeVary(prior, res.headers.vary));
+  }
   switch (res.kind) {
     case 'envelope':
       return reply.send(res.toEnvelope());
+    case 'json':
+      // JSON.stringify even for strings, so `ctx.json('x')` sends `"x"`, not a bare word.
+      if (res.data === undefined) return reply.send();
+      reply.type('application/json; charset=utf-8');
+      return reply.send(JSON.stringify(res.data));
     case 'raw':
       if (res.contentType !== undefined) reply.type(res.contentType);
       return reply.send(res.payload);

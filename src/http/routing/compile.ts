@@ -8,6 +8,8 @@ import { bindDto, type DtoPlanCache } from '../binding/dto-binder';
 import { FieldErrorCollector } from '../binding/errors';
 import { compileParams, type ParamBinder } from '../binding/params-plan';
 import { Context } from '../context';
+import { resolveScope, type FormatterLookup, type ScopeLevel } from '../contract/scope';
+import type { ErrorFormatter, ResponseScope } from '../contract/types';
 import type { Response } from '../response/response';
 import { resultToResponse } from '../response/to-response';
 import { isBoundHandler } from './bind-handler';
@@ -31,6 +33,15 @@ export interface CompiledRoute {
   fastify: FastifyAttachment[];
   /** The app-level Fastify-phase middleware of the route's app (applied to unmatched requests when the app owns the 404). */
   appFastify: FastifyAttachment[];
+  /** Response shaping: envelope on/off, error formatter, validation status. */
+  scope: ResponseScope;
+}
+
+/** The response scope of a router prefix, for requests that match no route. */
+export interface PrefixScope {
+  app: string;
+  prefix: string;
+  scope: ResponseScope;
 }
 
 /** What compiling needs from the Lokstra instance. */
@@ -39,6 +50,15 @@ export interface CompileDeps {
   container: ServiceContainer;
   plans: DtoPlanCache;
   middleware: MiddlewareResolver;
+}
+
+function formatterLookup(registry: Registry): FormatterLookup {
+  return (name, source) => {
+    const entry = registry.handlers.get(name);
+    if (entry?.kind === 'function') return entry.fn as ErrorFormatter;
+    const known = [...registry.handlers].filter(([, e]) => e.kind === 'function').map(([n]) => n).join(', ') || 'none';
+    throw new LokstraError('LKS_ERR_ROUTE_HANDLER_NOT_FOUND', { name, source: `${source} error_format`, known });
+  };
 }
 
 function toResponse(value: unknown): Response | Promise<Response> {
@@ -96,11 +116,14 @@ function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps
 }
 
 /** Compiles every route of an app's router tree (routes, groups, mounted controllers) at boot. */
-export function compileApp(app: string, root: Router, deps: CompileDeps): CompiledRoute[] {
+export function compileApp(app: string, root: Router, deps: CompileDeps, prefixScopes: PrefixScope[] = []): CompiledRoute[] {
   const out: CompiledRoute[] = [];
   let appFastify: FastifyAttachment[] = [];
-  const walk = (node: Router, outer: ChainLevel[], accepts: AcceptKind[] | undefined): void => {
+  const lookup = formatterLookup(deps.registry);
+  const walk = (node: Router, outer: ChainLevel[], accepts: AcceptKind[] | undefined, outerScopes: ScopeLevel[]): void => {
     const levels = [...outer, { refs: node.middleware, override: node.override, source: node.source }];
+    const scopes = [...outerScopes, { options: node.scope, source: node.source }];
+    prefixScopes.push({ app, prefix: node.fullPrefix, scope: resolveScope(scopes, app, lookup) });
     // Resolve this level even when it has no routes, so an unknown middleware name always fails boot.
     const own = deps.middleware.resolveChain(levels);
     if (node === root) appFastify = own.fastify;
@@ -111,22 +134,35 @@ export function compileApp(app: string, root: Router, deps: CompileDeps): Compil
       out.push({
         app, method: route.method, url: joinPath(node.fullPrefix, route.path), source: route.source, handlerName: name,
         middleware: chain.names, accepts: route.accepts ?? nodeAccepts, run: compose(chain.fns, run), fastify: chain.fastify, appFastify,
+        scope: resolveScope([...scopes, { options: route.scope, source: route.source }], app, lookup),
       });
     }
     for (const mount of node.mounts) {
       for (const controller of resolveControllers(mount, deps.registry)) {
-        out.push(...compileController(app, controller, node, [...levels, { refs: mount.options.middleware ?? [], override: false, source: mount.source }], nodeAccepts, mount.options.prefix ?? '', deps));
+        const at = { node, accepts: nodeAccepts, prefix: mount.options.prefix ?? '', scopes: { levels: scopes, lookup } };
+        out.push(...compileController(app, controller, [...levels, { refs: mount.options.middleware ?? [], override: false, source: mount.source }], at, deps));
       }
     }
-    for (const child of node.groups) walk(child, levels, nodeAccepts);
+    for (const child of node.groups) walk(child, levels, nodeAccepts, scopes);
   };
-  walk(root, [], undefined);
+  walk(root, [], undefined, []);
   for (const r of out) r.appFastify = appFastify;
   return out;
 }
 
-function compileController(app: string, controller: Class, node: Router, levels: ChainLevel[], accepts: AcceptKind[] | undefined, prefix: string, deps: CompileDeps): CompiledRoute[] {
+/** Where a controller is mounted: its router node, inherited accepts, mount prefix and scope levels. */
+interface MountPoint {
+  node: Router;
+  accepts: AcceptKind[] | undefined;
+  prefix: string;
+  scopes: { levels: ScopeLevel[]; lookup: FormatterLookup };
+}
+
+function compileController(app: string, controller: Class, levels: ChainLevel[], at: MountPoint, deps: CompileDeps): CompiledRoute[] {
+  const { node, accepts, prefix } = at;
   const ctl = metadata.getController(controller);
+  const classEnvelope = metadata.getEnvelope(controller);
+  const classScope: ScopeLevel = { options: classEnvelope === undefined ? undefined : { envelope: classEnvelope }, source: controller.name };
   const classLevel: ChainLevel = { refs: metadata.getUse(controller), override: false, source: controller.name };
   const classAccepts = metadata.getAccepts(controller);
   return metadata.getRoutes(controller).map((route) => {
@@ -139,6 +175,12 @@ function compileController(app: string, controller: Class, node: Router, levels:
       accepts: metadata.getAccepts(controller, route.propertyKey) ?? classAccepts ?? accepts,
       run: compose(chain.fns, methodTerminal(controller, route.propertyKey, deps)),
       fastify: chain.fastify, appFastify: [],
+      scope: resolveScope([...at.scopes.levels, classScope, { options: methodScope(controller, route.propertyKey), source }], app, at.scopes.lookup),
     };
   });
+}
+
+function methodScope(controller: Class, method: string | symbol): { envelope: boolean } | undefined {
+  const own = metadata.getEnvelope(controller, method);
+  return own === undefined ? undefined : { envelope: own };
 }

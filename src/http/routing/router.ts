@@ -1,6 +1,7 @@
 import type { AcceptKind, HttpMethod, MiddlewareRef, ModuleRef } from '../../metadata/types';
 import type { Class } from '../../internal/types';
 import type { BoundHandler } from './bind-handler';
+import type { ErrorFormatter, ScopeOptions } from '../contract/types';
 
 /** What a route can run: a function `(ctx) => result`, a `bind(Dto, fn)` handler, or a registered handler name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -14,6 +15,8 @@ export interface RouteDefinition {
   middleware: MiddlewareRef[];
   override: boolean;
   accepts: AcceptKind[] | undefined;
+  /** Response shaping of this route (`envelope: false` in YAML); `undefined` inherits. */
+  scope?: ScopeOptions | undefined;
   /** Where it was declared, for boot errors (`apps[0].routes[2]`, `UserController.get`). */
   source: string;
 }
@@ -57,6 +60,8 @@ export class Router {
   override = false;
   accepts: AcceptKind[] | undefined;
   source: string;
+  /** Response shaping of this level (envelope, error formatter, validation status); inner levels override. */
+  readonly scope: ScopeOptions = {};
 
   constructor(prefix = '', parent?: Router, source = 'code') {
     this.prefix = prefix;
@@ -102,6 +107,25 @@ export class Router {
   /** Drops middleware inherited from outer levels for this group's routes. */
   overrideMiddleware(override = true): this {
     this.override = override;
+    return this;
+  }
+
+  /**
+   * Shapes every error of this level and below (404/405 under its prefix included) with `fn`, or
+   * with the handler registered under that name; `validationStatus` sets the status of
+   * `VALIDATION_ERROR` alone (e.g. 422).
+   * @example
+   * app.group('/api').errorFormat((e) => ({ status: e.status, body: { errors: e.fields ?? { body: [e.message] } } }), { validationStatus: 422 });
+   */
+  errorFormat(fn: ErrorFormatter | string, options: { validationStatus?: number } = {}): this {
+    this.scope.errorFormat = fn;
+    if (options.validationStatus !== undefined) this.scope.validationStatus = options.validationStatus;
+    return this;
+  }
+
+  /** `false`: handler values are sent as plain JSON instead of Lokstra's envelope (errors keep the envelope unless an error formatter is set). */
+  envelope(enabled: boolean): this {
+    this.scope.envelope = enabled;
     return this;
   }
 
