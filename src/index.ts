@@ -34,7 +34,7 @@ export { isSecretKey } from './internal/secrets';
 export { HTTP_CONTRIBUTION } from './metadata/types';
 export type {
   HttpContribution, ContributedRoute, LifecycleState,
-  HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory, MiddlewareDefinition,
+  HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory, MiddlewareFactoryEnv, MiddlewareDefinition,
   ModuleDefinition, ModuleRef, DefinedModule, ServiceFactory, ServiceFactoryContext, Token, Class,
 } from './metadata/types';
 export { createLoggerService, type LoggerService, type LogLevel } from './services/logger';

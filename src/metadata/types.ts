@@ -1,5 +1,5 @@
 import type { Class, Token } from '../internal/types';
-import type { FastifyMiddleware } from '../middleware/types';
+import type { FastifyMiddleware, MiddlewareEnv } from '../middleware/types';
 
 /** HTTP methods a route can declare; `ALL` means every method. */
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS' | 'ALL';
@@ -21,9 +21,27 @@ export type AcceptKind = 'json' | 'form' | 'multipart';
 /** A middleware reference as written in decorators or code: a function, a registered name, or a name with config. */
 export type MiddlewareRef = MiddlewareFn | string | { name: string; config?: Record<string, unknown> };
 
-/** `(ctx, next) => result`; `next()` resolves to the response about to be sent. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type MiddlewareFn = (ctx: any, next: () => Promise<any>) => unknown;
+/**
+ * The request and response types middleware sees. `http/middleware-types.ts` fills them in by
+ * declaration merging (`context: Context; response: Response`), which keeps this bottom layer free
+ * of imports from `http/` (a type import would close a cycle through the binders).
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface MiddlewareTypes {}
+type MiddlewareContext = MiddlewareTypes extends { context: infer C } ? C : unknown;
+type MiddlewareResponse = MiddlewareTypes extends { response: infer R } ? R : unknown;
+
+/**
+ * `(ctx, next) => result`: `ctx` is the request `Context`; `next()` resolves to the
+ * `Response` about to be sent (read or change it, or return another value/Response).
+ * @example
+ * const timing: MiddlewareFn = async (ctx, next) => {
+ *   const started = Date.now();
+ *   const res = await next();
+ *   return res.withHeader('x-response-time', `${Date.now() - started}ms`);
+ * };
+ */
+export type MiddlewareFn = (ctx: MiddlewareContext, next: () => Promise<MiddlewareResponse>) => unknown;
 
 export interface ControllerMeta {
   prefix: string;
@@ -82,8 +100,22 @@ export interface DefinedModule extends ModuleDefinition {
   readonly [key: symbol]: true;
 }
 
-/** Creates a middleware from its YAML/code config. */
-export type MiddlewareFactory = (config: Record<string, unknown>) => MiddlewareFn;
+/** What a middleware factory is given: its config again, the deployment's container and logger. */
+export interface MiddlewareFactoryEnv extends MiddlewareEnv {
+  /** The same config as the first argument (so a factory may destructure everything from here). */
+  config: Record<string, unknown>;
+}
+
+/**
+ * Creates a middleware from its YAML/code config, once per attachment at boot (after services are
+ * created, so `env.container.get(token)` returns them). Factories written as `(config) => fn` work too.
+ * @example
+ * const jwt: MiddlewareFactory = (config, { container, logger }) => {
+ *   const verifier = container.get<TokenVerifier>('tokens');
+ *   return async (ctx, next) => { ctx.set('user', verifier.verify(ctx.headers.authorization)); return next(); };
+ * };
+ */
+export type MiddlewareFactory = (config: Record<string, unknown>, env: MiddlewareFactoryEnv) => MiddlewareFn;
 
 /**
  * A middleware as a module declares it when it needs more than a factory: a `(ctx, next)` factory

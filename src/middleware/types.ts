@@ -1,4 +1,5 @@
 import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { Token } from '../internal/types';
 
 /** The Fastify lifecycle hooks a middleware may add to a route. */
 export type RouteHookName =
@@ -32,8 +33,10 @@ export interface RouteInfo {
   source: string;
 }
 
-/** What a Fastify-phase middleware is given besides its config. */
+/** What a middleware (factory or Fastify-phase `build`) is given besides its config. */
 export interface MiddlewareEnv {
+  /** The deployment's services (singletons and YAML services are created before middleware is built). */
+  container: { get<T>(token: Token<T>): T };
   /** The deployment's logger (winston unless replaced by `options.logger`). */
   logger: {
     error(message: string, meta?: Record<string, unknown>): void;

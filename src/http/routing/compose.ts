@@ -1,4 +1,5 @@
 import type { MiddlewareFn } from '../../metadata/types';
+import type { Context } from '../context';
 import { Response } from '../response/response';
 import { resultToResponse } from '../response/to-response';
 
@@ -9,7 +10,7 @@ export type Terminal<C> = (ctx: C) => Response | Promise<Response>;
  * Composes `(ctx, next)` middleware around a terminal, Koa-style: `next()` resolves to the Response
  * about to be sent (a middleware may change or replace it); errors propagate outward. Built once per route.
  */
-export function compose<C>(middleware: readonly MiddlewareFn[], terminal: Terminal<C>): Terminal<C> {
+export function compose<C extends Context>(middleware: readonly MiddlewareFn[], terminal: Terminal<C>): Terminal<C> {
   if (middleware.length === 0) return terminal;
   return (ctx) => {
     const dispatch = async (i: number): Promise<Response> => {

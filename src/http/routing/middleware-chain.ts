@@ -1,7 +1,17 @@
 import { LokstraError } from '../../errors/lokstra-error';
+import { tokenName } from '../../internal/types';
 import type { MiddlewareEntry } from '../../container/registry';
 import type { MiddlewareFn, MiddlewareRef } from '../../metadata/types';
 import type { FastifyMiddleware, MiddlewareEnv, RouteContribution, RouteInfo } from '../../middleware/types';
+
+// Resolvers built without a deployment (unit tests of the chain) have no services to offer.
+const NO_CONTAINER: MiddlewareEnv['container'] = {
+  get: (token) => {
+    throw new LokstraError('LKS_ERR_DI_NOT_FOUND', { token: tokenName(token), hint: ' (middleware was built without a container)' });
+  },
+};
+
+const SILENT: MiddlewareEnv['logger'] = { error: () => undefined, warn: () => undefined, info: () => undefined, debug: () => undefined };
 
 /** One level of a route's middleware: app, group, controller, method or route. */
 export interface ChainLevel {
@@ -17,11 +27,14 @@ export interface ChainLevel {
 export class FastifyAttachment {
   private built: RouteContribution | ((route: RouteInfo) => RouteContribution) | undefined;
 
-  constructor(readonly name: string, readonly middleware: FastifyMiddleware, readonly config: Record<string, unknown>, readonly defaultPriority: number) {}
+  constructor(
+    readonly name: string, readonly middleware: FastifyMiddleware, readonly config: Record<string, unknown>, readonly defaultPriority: number,
+    private readonly container: MiddlewareEnv['container'] = NO_CONTAINER,
+  ) {}
 
   /** The contribution for one route (boot time). */
-  contribution(route: RouteInfo, env: MiddlewareEnv): RouteContribution {
-    const built = (this.built ??= this.middleware.build(this.config, env));
+  contribution(route: RouteInfo, env: Pick<MiddlewareEnv, 'logger'>): RouteContribution {
+    const built = (this.built ??= this.middleware.build(this.config, { container: this.container, ...env }));
     return typeof built === 'function' ? built(route) : built;
   }
 }
@@ -55,7 +68,12 @@ export const INLINE_PRIORITY = 100;
 export class MiddlewareResolver {
   private readonly cache = new Map<unknown, MiddlewareFn | FastifyAttachment>();
 
-  constructor(private readonly registry: ReadonlyMap<string, MiddlewareEntry>) {}
+  private readonly env: MiddlewareEnv;
+
+  /** `env` gives factories the deployment's container and logger (`{ config, container, logger }`). */
+  constructor(private readonly registry: ReadonlyMap<string, MiddlewareEntry>, env: Partial<MiddlewareEnv> = {}) {
+    this.env = { container: env.container ?? NO_CONTAINER, logger: env.logger ?? SILENT };
+  }
 
   resolveChain(levels: readonly ChainLevel[]): ResolvedChain {
     let start = 0;
@@ -107,8 +125,9 @@ export class MiddlewareResolver {
   private instantiate(entry: MiddlewareEntry, config: Record<string, unknown>, source: string): MiddlewareFn | FastifyAttachment {
     const problem = entry.validate?.(config);
     if (problem !== undefined) throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: entry.name, detail: `${problem} (at ${source})` });
-    if (entry.fastify !== undefined) return new FastifyAttachment(entry.name, entry.fastify, config, entry.priority);
-    const fn = (entry.factory as NonNullable<MiddlewareEntry['factory']>)(config);
+    if (entry.fastify !== undefined) return new FastifyAttachment(entry.name, entry.fastify, config, entry.priority, this.env.container);
+    // `(config, { config, container, logger })`: factories written as `(config) => fn` keep working.
+    const fn = (entry.factory as NonNullable<MiddlewareEntry['factory']>)(config, { ...this.env, config });
     if (typeof fn !== 'function') throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: entry.name, detail: 'its factory did not return a function' });
     return fn;
   }
