@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# Consumer tests: build and pack lokstra, install the tarball into fresh ESM and CommonJS
-# projects (from test/consumer/fixtures/), compile them with tsc and run them with node.
+# Consumer tests: build and pack lokstra, install the tarball into fresh projects (from
+# test/consumer/fixtures/) with `npm install --engine-strict`, then:
+#   esm, cjs  compile with tsc and run with node;
+#   jest      run the user's Jest (plain `ts-jest` preset) over test/*.spec.ts.
+# Consumer cases that need a real user's setup go in test/consumer/fixtures/jest/test/<case>.spec.ts
+# (see the README there); they run here with no change to this script.
 #
 #   npm run test:consumers
 #
@@ -8,12 +12,14 @@
 # TypeScript can fall back to the repo's own node_modules: a dependency missing from lokstra's
 # package.json, or a file missing from the tarball, fails here as it would for a real user.
 # Set LOKSTRA_CONSUMER_TMP=<dir> to use a given directory instead, KEEP_CONSUMER_TMP=1 to keep it,
-# CONSUMER_KINDS=esm (or cjs) to run only one project.
+# CONSUMER_KINDS=esm (or cjs, jest) to run only some projects.
+# The fixtures declare reflect-metadata, class-validator and class-transformer themselves: they are
+# lokstra's peer dependencies, as a user's README install line installs them.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FIXTURES="$ROOT/test/consumer/fixtures"
-read -r -a KINDS <<<"${CONSUMER_KINDS:-esm cjs}"
+read -r -a KINDS <<<"${CONSUMER_KINDS:-esm cjs jest}"
 
 log() { printf '\n==> %s\n' "$*"; }
 run() { printf '+ %s\n' "$*"; "$@"; }
@@ -51,10 +57,15 @@ echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
 log "Checking tarball contents"
 CONTENTS="$(tar -tzf "$TARBALL")"
 for f in package/package.json package/dist/cjs/index.js package/dist/cjs/index.d.ts \
-         package/dist/esm/index.mjs package/dist/esm/index.d.mts; do
+         package/dist/esm/index.mjs package/dist/esm/index.d.mts package/README.md; do
   grep -qxF "$f" <<<"$CONTENTS" || fail "tarball is missing $f"
   echo "  has $f"
 done
+# The README links to docs/*.md; every linked page must be in the tarball.
+while read -r link; do
+  grep -qxF "package/$link" <<<"$CONTENTS" || fail "README links to $link, which the tarball does not ship"
+done < <(grep -oE '\]\(\.?/?docs/[^)#]+' README.md | sed -E 's/^\]\(\.?\/?//' | sort -u)
+echo "  has every docs/ page the README links to ($(grep -c '^package/docs/.*\.md$' <<<"$CONTENTS") docs pages)"
 if grep -qE '^package/(src|test|samples|scripts|bench)/' <<<"$CONTENTS"; then
   fail "tarball contains files outside dist/: $(grep -E '^package/(src|test|samples|scripts|bench)/' <<<"$CONTENTS" | head -5 | tr '\n' ' ')"
 fi
@@ -67,13 +78,21 @@ for kind in "${KINDS[@]}"; do
   (cd "$FIXTURES/$kind" && tar --exclude=node_modules --exclude=dist --exclude=package-lock.json -cf - .) | (cd "$dir" && tar -xf -)
   cd "$dir"
 
-  log "[$kind] Installing the tarball and toolchain"
-  run npm install "$TARBALL" reflect-metadata 'typescript@~5.9' '@types/node@20' \
-    --no-audit --no-fund --prefer-offline --loglevel=error
+  # --engine-strict: every installed package (lokstra's dependencies, its peers, the toolchain) must
+  # accept this Node (CI runs Node 20, lokstra's engines floor is 20.19).
+  log "[$kind] Installing the tarball (node $(node --version), --engine-strict)"
+  run npm install "$TARBALL" --engine-strict --no-audit --no-fund --prefer-offline --loglevel=error
 
   ts_version="$(node -p 'require("typescript/package.json").version')"
   echo "typescript $ts_version"
   [[ "$ts_version" == 5.9.* ]] || fail "[$kind] expected TypeScript 5.9.x, got $ts_version"
+
+  if [[ "$kind" == jest ]]; then
+    log "[$kind] Running the user's Jest (preset ts-jest)"
+    run npx --no-install jest --ci || fail "[$kind] jest failed"
+    cd "$ROOT"
+    continue
+  fi
 
   log "[$kind] Compiling with tsc"
   run npx --no-install tsc -p tsconfig.json --explainFiles >"$dir/tsc-explain.txt" ||
