@@ -5,7 +5,7 @@ import './http/middleware-types';
 export { Lokstra, type LokstraOptions, type LokstraHandle } from './lokstra';
 export {
   Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Raw, Handler,
-  Path, Query, Header, Body, Bind, Ctx, Service, Inject, Module, defineModule,
+  Path, Query, Header, Body, Bind, Ctx, Service, Inject, Module, defineModule, createParamDecorator,
   type ServiceOptions,
 } from './decorators/index';
 export { Context, type ContextLogger, type RequestScope } from './http/context';

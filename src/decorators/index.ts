@@ -2,3 +2,4 @@ export { Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts,
 export { Path, Query, Header, Body, Bind, Ctx } from './params';
 export { Service, Inject, type ServiceOptions } from './service';
 export { Module, defineModule, isDefinedModule } from './module';
+export { createParamDecorator } from './custom-param';

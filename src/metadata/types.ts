@@ -30,6 +30,8 @@ export type MiddlewareRef = MiddlewareFn | string | { name: string; config?: Rec
 export interface MiddlewareTypes {}
 type MiddlewareContext = MiddlewareTypes extends { context: infer C } ? C : unknown;
 type MiddlewareResponse = MiddlewareTypes extends { response: infer R } ? R : unknown;
+/** The request `Context` type, as decorators and modules see it. */
+export type RequestContext = MiddlewareContext;
 
 /**
  * `(ctx, next) => result`: `ctx` is the request `Context`; `next()` resolves to the
@@ -41,7 +43,7 @@ type MiddlewareResponse = MiddlewareTypes extends { response: infer R } ? R : un
  *   return res.withHeader('x-response-time', `${Date.now() - started}ms`);
  * };
  */
-export type MiddlewareFn = (ctx: MiddlewareContext, next: () => Promise<MiddlewareResponse>) => unknown;
+export type MiddlewareFn = (ctx: RequestContext, next: () => Promise<MiddlewareResponse>) => unknown;
 
 export interface ControllerMeta {
   prefix: string;
@@ -56,7 +58,8 @@ export interface RouteMeta {
 export type ParamMeta =
   | { index: number; kind: 'source'; source: BindSource; name: string | undefined; options: SourceOptions }
   | { index: number; kind: 'bind'; dto: Class | undefined }
-  | { index: number; kind: 'ctx' };
+  | { index: number; kind: 'ctx' }
+  | { index: number; kind: 'custom'; resolve: (ctx: RequestContext, data: unknown) => unknown; data: unknown };
 
 export interface PropertyMeta {
   property: string;

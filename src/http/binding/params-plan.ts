@@ -47,6 +47,7 @@ export function compileParams<C>(opts: CompileParamsOptions): ParamBinder<C>[] {
 function compileOne<C>(meta: ParamMeta | undefined, type: unknown, index: number, target: string, opts: CompileParamsOptions): ParamBinder<C> {
   const { cache, contextClass } = opts;
   if (meta?.kind === 'ctx' || (meta === undefined && type === contextClass)) return (ctx) => ctx;
+  if (meta?.kind === 'custom') return (ctx) => meta.resolve(ctx as never, meta.data);
   if (meta?.kind === 'bind' || (meta === undefined && isDtoClass(type, cache))) {
     const dto = (meta?.kind === 'bind' ? meta.dto : undefined) ?? (type as Class);
     if (!isDtoClass(dto, cache) && typeof dto !== 'function') {
