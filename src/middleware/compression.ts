@@ -1,6 +1,7 @@
 import { constants } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fastifyCompress from '@fastify/compress';
+import { appendVary } from '../internal/vary';
 import type { FastifyMiddleware } from './types';
 
 const DEFAULT_ENCODINGS = ['gzip', 'deflate', 'br'];
@@ -13,11 +14,7 @@ function varyOnEncoding(threshold: number) {
     const eligible = payload !== null && payload !== undefined
       && (typeof payload === 'object' && typeof (payload as { pipe?: unknown }).pipe === 'function'
         || (typeof payload === 'string' || Buffer.isBuffer(payload)) && Buffer.byteLength(payload) >= threshold);
-    if (eligible) {
-      const vary = reply.getHeader('vary');
-      const list = vary === undefined ? '' : String(vary);
-      if (!/accept-encoding|\*/i.test(list)) reply.header('vary', list === '' ? 'accept-encoding' : `${list}, accept-encoding`);
-    }
+    if (eligible) appendVary(reply, 'accept-encoding');
     done(null, payload);
   };
 }
