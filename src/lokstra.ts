@@ -1,8 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import fastifyStatic from '@fastify/static';
-import replyFrom from '@fastify/reply-from';
 import type { AppConfig, StaticMountConfig } from './config/types';
 import { mountHtmx, mountHtmxAssets } from './htmx/htmx-mount';
 import { mountStatic } from './static/static-mount';
@@ -17,7 +15,7 @@ import { startAll, stopAll, type CreatedService } from './container/lifecycle';
 import { Registry } from './container/registry';
 import { ServiceContainer } from './container/service-container';
 import { LokstraError } from './errors/lokstra-error';
-import { App, appFromConfig, type AppHandle } from './http/app';
+import { App, appFromConfig, type AppHandle, type MountPlugin } from './http/app';
 import { DtoPlanCache } from './http/binding/dto-binder';
 import type { ContextRuntime } from './http/context';
 import { Listener } from './http/listener';
@@ -33,6 +31,7 @@ import { registerBuiltinServices } from './services/index';
 import { registerBuiltinMiddleware } from './middleware/index';
 import { loadYamlModules } from './container/yaml-modules';
 import { bindModuleSettings } from './container/module-settings';
+import { optional } from './internal/optional';
 import { gatherContributions, type GatheredContributions } from './container/http-contributions';
 
 /** Options of `Lokstra.run`, `Lokstra.build` and `new Lokstra()`. */
@@ -209,7 +208,7 @@ export class Lokstra {
 
   private async assemble(parts: AssembleParts): Promise<LokstraHandle> {
     const { apps, container, settings, logger, started, lifecycle, contributions } = parts;
-    const plans = new DtoPlanCache();
+    const plans = new DtoPlanCache((message, meta) => logger.warn(message, meta));
     const resolver = new MiddlewareResolver(this.registry.middlewares, { container, logger });
     const runtime: ContextRuntime = { plans, logger, createRequestScope: () => container.createRequestScope() };
     const deps = { registry: this.registry, container, plans, middleware: resolver };
@@ -219,6 +218,7 @@ export class Lokstra {
     const routes: CompiledRoute[] = [];
     const byListener = new Map<Listener, CompiledRoute[]>();
     const prefixScopes = new Map<Listener, PrefixScope[]>();
+    const plugins = new Map<Listener, Set<MountPlugin>>();
     for (const app of apps) {
       const address = parseAddress(app.address, `apps.${app.name}.address`);
       const key = addressKey(address);
@@ -228,6 +228,7 @@ export class Lokstra {
         listeners.set(key, listener);
       }
       listener.apps.push(app.name);
+      for (const p of app.plugins) plugins.set(listener, new Set([...(plugins.get(listener) ?? []), p]));
       const scopes = prefixScopes.get(listener) ?? [];
       prefixScopes.set(listener, scopes);
       const compiled = compileApp(app.name, app, deps, scopes);
@@ -237,7 +238,7 @@ export class Lokstra {
       appHandles.push({ name: app.name, address: key, url: undefined, fastify, inject: (o) => fastify.inject(o as never) as never });
     }
     for (const [listener, list] of byListener) {
-      await registerMountPlugins(listener.fastify);
+      await registerMountPlugins(listener.fastify, plugins.get(listener));
       for (const hook of contributions.onListener) await hook(listener.fastify, [...listener.apps]);
       await this.options.onFastify?.(listener.fastify, [...listener.apps]);
       await listener.addRoutes(list, prefixScopes.get(listener));
@@ -271,6 +272,8 @@ export class Lokstra {
 function applyMounts(app: App, config: AppConfig, cwd: string): App {
   const cfg = config;
   const folders = (m: StaticMountConfig): string[] => ([] as string[]).concat(m.folder);
+  if ((cfg.mount_static ?? []).length + (cfg.mount_spa ?? []).length + (cfg.mount_htmx ?? []).length > 0) app.plugins.add('static');
+  if ((cfg.mount_reverse_proxy ?? []).length > 0) app.plugins.add('proxy');
   for (const m of cfg.mount_static ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: m.spa === true }, cwd);
   for (const m of cfg.mount_spa ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: true }, cwd);
   if ((cfg.mount_htmx ?? []).length > 0) mountHtmxAssets(app);
@@ -279,12 +282,13 @@ function applyMounts(app: App, config: AppConfig, cwd: string): App {
   return app;
 }
 
-// sendFile (static, htmx) and reply.from (proxy) decorate the reply; they serve nothing by themselves.
-async function registerMountPlugins(fastify: FastifyInstance): Promise<void> {
+// sendFile (static, htmx) and reply.from (proxy) decorate the reply; they serve nothing by
+// themselves, and are loaded only for listeners whose apps mount them.
+async function registerMountPlugins(fastify: FastifyInstance, needs: ReadonlySet<MountPlugin> | undefined): Promise<void> {
+  if (needs === undefined) return;
   const root = process.cwd();
-  if (!statSync(root).isDirectory()) return;
-  await fastify.register(fastifyStatic, { root, serve: false });
-  await fastify.register(replyFrom, {});
+  if (needs.has('static') && statSync(root).isDirectory()) await fastify.register(optional.fastifyStatic(), { root, serve: false });
+  if (needs.has('proxy')) await fastify.register(optional.replyFrom(), {});
 }
 
 interface AssembleParts {
