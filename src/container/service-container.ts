@@ -147,7 +147,9 @@ export class ServiceContainer {
       if (token === undefined || (PRIMITIVES.has(token) && !injected.has(i))) {
         throw new LokstraError('LKS_ERR_DI_RESOLVE', {
           token: cls.name,
-          detail: `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`,
+          detail: token === Function
+            ? `constructor parameter #${i} has type Function: its class was likely imported with 'import type' (which leaves no runtime class for the metadata); import it as a value, or add @Inject(token)`
+            : `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`,
         });
       }
       if (!this.isKnown(token) && typeof token === 'function' && metadata.getService(token) !== undefined) this.discover(token as Newable);

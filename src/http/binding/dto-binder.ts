@@ -2,12 +2,13 @@ import { plainToInstance } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { metadata } from '../../metadata/store';
-import type { BindSource, SourceOptions } from '../../metadata/types';
+import type { BindSource } from '../../metadata/types';
 import type { Class, Newable } from '../../internal/types';
 import { convertJson, convertString, FAIL, type TargetType } from './convert';
 import type { FieldErrorCollector } from './errors';
 import type { RequestSources } from './sources';
 import { resolveTarget } from './target-type';
+import { checkDtoMetadata, MetadataWarnings, type BootWarn, type DeclaredMember } from './type-warnings';
 import { buildValidator, inspectRules, type DtoValidator } from './validator';
 
 interface FieldPlan {
@@ -46,21 +47,23 @@ function withNestedType(target: TargetType, cls: Class, property: string): Targe
 export function compileDto(cls: Class, plans: DtoPlanCache = new DtoPlanCache()): DtoPlan {
   const rules = inspectRules(cls);
   const proto = cls.prototype as object;
-  const targetOf = (property: string, options: SourceOptions): TargetType =>
-    withNestedType(resolveTarget(metadata.designType(proto, property), options, rules.hints.get(property)), cls, property);
-  const fields: FieldPlan[] = metadata.getProperties(cls).map((p) => ({
+  const members: (DeclaredMember & { key: string; required: boolean })[] = metadata.getProperties(cls).map((p) => ({
     property: p.property,
     source: p.source,
+    options: p.options,
     key: p.source === 'header' ? p.name.toLowerCase() : p.name,
-    target: targetOf(p.property, p.options),
     required: p.source === 'path' || p.options.required === true,
   }));
-  const declared = new Set(fields.map((f) => f.property));
+  const declared = new Set(members.map((f) => f.property));
   const ruleProps = new Set(getMetadataStorage().getTargetValidationMetadatas(cls, '', true, false).map((m) => m.propertyName));
   for (const property of ruleProps) {
-    if (declared.has(property)) continue;
-    fields.push({ property, source: 'body', key: property, target: targetOf(property, {}), required: false });
+    if (!declared.has(property)) members.push({ property, source: 'body', options: {}, key: property, required: false });
   }
+  checkDtoMetadata(cls, members, rules.hints, plans.warnings);
+  const fields: FieldPlan[] = members.map(({ property, source, key, required, options }) => ({
+    property, source, key, required,
+    target: withNestedType(resolveTarget(metadata.designType(proto, property), options, rules.hints.get(property)), cls, property),
+  }));
   return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules), plans };
 }
 
@@ -163,6 +166,12 @@ export function bindDto(plan: DtoPlan, src: RequestSources, scope: BindScope, er
 /** A per-instance cache of compiled DTO plans. */
 export class DtoPlanCache {
   private readonly plans = new Map<Class, DtoPlan>();
+  /** Boot-time metadata warnings, each given once (silent without a sink). */
+  readonly warnings: MetadataWarnings;
+
+  constructor(warn?: BootWarn) {
+    this.warnings = new MetadataWarnings(warn);
+  }
 
   get(cls: Class): DtoPlan {
     let plan = this.plans.get(cls);

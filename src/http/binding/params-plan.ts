@@ -8,6 +8,7 @@ import { bindDto, convertBodyValue, type DtoPlanCache } from './dto-binder';
 import type { FieldErrorCollector } from './errors';
 import type { RequestSources } from './sources';
 import { resolveTarget } from './target-type';
+import { checkParamMetadata } from './type-warnings';
 
 /** Produces one handler argument; reports failures to `errors`. May return a Promise (async validators). */
 export type ParamBinder<C> = (ctx: C, src: RequestSources, errors: FieldErrorCollector) => unknown;
@@ -37,6 +38,8 @@ export function compileParams<C>(opts: CompileParamsOptions): ParamBinder<C>[] {
   const arity = typeof fn === 'function' ? fn.length : 0;
   const count = Math.max(types.length, arity, ...[...declared.keys()].map((i) => i + 1), 0);
   const target = `${controller.name}.${String(method)}`;
+  if (types.length > 0) opts.cache.warnings.sawMetadata = true;
+  checkParamMetadata(target, [...declared.values()], types, opts.cache.warnings);
   const binders: ParamBinder<C>[] = [];
   for (let index = 0; index < count; index++) {
     binders.push(compileOne<C>(declared.get(index), types[index], index, target, opts));
