@@ -28,6 +28,7 @@ export const ERROR_CODES = {
   LKS_ERR_BIND_INVALID_TARGET: { status: 500, message: 'cannot bind into {target}: expected a DTO class, an instance or a plain object' },
   LKS_ERR_RESPONSE_FORMAT_FAILED: { status: 500, message: 'error formatter {formatter} failed: {detail}' },
   LKS_ERR_RESPONSE_ALREADY_SENT: { status: 500, message: 'the response for {method} {url} was already sent' },
+  LKS_ERR_RESPONSE_HEADER_INVALID: { status: 500, message: 'response header {name}: {detail}' },
   LKS_ERR_MIDDLEWARE_NOT_FOUND: { status: 500, message: "middleware '{name}' is not registered (at {source}); registered middleware: {known}" },
   LKS_ERR_MIDDLEWARE_INVALID: { status: 500, message: "middleware '{name}' is invalid: {detail}" },
   LKS_ERR_SERVICE_START_TIMEOUT: { status: 500, message: "service '{name}' did not finish onStart within {timeout} ms" },

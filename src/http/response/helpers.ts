@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { FieldErrors } from '../../errors/http-error';
 import { mergeVary } from '../../internal/vary';
 import { paginationMeta, Response, type PaginationInput } from './response';
+import { checkHeader, hxTriggerValue, redirectTarget, type RedirectOptions } from './header-values';
 
 interface Pending {
   message?: string;
@@ -38,6 +39,7 @@ export class ResponseHelpers {
   withHeader(name: string, value: string): this {
     const key = name.toLowerCase();
     const headers = ((this.pending ??= {}).headers ??= {});
+    checkHeader(name, value);
     headers[key] = key === 'vary' ? mergeVary(headers[key], value) : value;
     return this;
   }
@@ -154,13 +156,19 @@ export class ResponseHelpers {
   htmx(html: string, status = 200): Response<never> {
     return this.make(raw('text/html; charset=utf-8', html, status).withHeader('vary', 'HX-Request'));
   }
-  /** Tells htmx to navigate the whole page to `url` (`HX-Redirect`), with an empty 200. */
-  hxRedirect(url: string): Response<never> {
-    return this.make(raw('text/html; charset=utf-8', '', 200).withHeader('hx-redirect', url));
+  /**
+   * Tells htmx to navigate the whole page to `url` (`HX-Redirect`), with an empty 200. Same rules
+   * as {@link redirect}: relative targets only unless `{ external: true }`, non-ASCII percent-encoded.
+   */
+  hxRedirect(url: string, options?: RedirectOptions): Response<never> {
+    return this.make(raw('text/html; charset=utf-8', '', 200).withHeader('hx-redirect', redirectTarget('hx-redirect', url, options)));
   }
-  /** Triggers a client-side event (`HX-Trigger`), optionally with a JSON detail. */
+  /**
+   * Triggers a client-side event (`HX-Trigger`), optionally with a JSON detail; non-ASCII names and
+   * details are sent as htmx's JSON form with `\uXXXX` escapes, CR/LF in a name throws (→ 500).
+   */
   hxTrigger(event: string, detail?: unknown): this {
-    return this.withHeader('hx-trigger', detail === undefined ? event : JSON.stringify({ [event]: detail }));
+    return this.withHeader('hx-trigger', hxTriggerValue(event, detail));
   }
   /** Tells htmx to reload the page (`HX-Refresh: true`). */
   hxRefresh(): Response<never> {
@@ -171,11 +179,20 @@ export class ResponseHelpers {
     return this.make(new Response(200, 'OK', { title, description, data }));
   }
 
-  /** A redirect (302 unless given). */
-  redirect(url: string, status = 302): Response<never> {
-    const res = new Response<never>(status, 'REDIRECT');
+  /**
+   * A redirect (302 unless given) to a target on this site (`/path`, `?q=1`, `../up`). An absolute
+   * or protocol-relative target (`https://…`, `//evil.com`, `/\\evil.com`) throws
+   * `LKS_ERR_RESPONSE_HEADER_INVALID` (→ 500) unless `{ external: true }`: redirecting to user input
+   * is an open redirect. Non-ASCII is percent-encoded; CR/LF throws.
+   * @example
+   * return ctx.redirect('/login');
+   * return ctx.redirect('https://accounts.example.com/', 303, { external: true });
+   */
+  redirect(url: string, status: number | RedirectOptions = 302, options?: RedirectOptions): Response<never> {
+    const code = typeof status === 'number' ? status : 302;
+    const res = new Response<never>(code, 'REDIRECT');
     res.kind = 'redirect';
-    res.withHeader('location', url);
+    res.withHeader('location', redirectTarget('location', url, typeof status === 'number' ? options : status));
     return this.make(res);
   }
 }

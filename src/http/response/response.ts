@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { defaultCodeFor, type FieldErrors } from '../../errors/http-error';
 import { mergeVary } from '../../internal/vary';
+import { checkHeader } from './header-values';
 
 const BRAND = Symbol.for('lokstra.response');
 
@@ -108,10 +109,14 @@ export class Response<T = unknown> {
     this.errors = errors;
     return this;
   }
-  /** Sets a header; `vary` is merged with what is already there, never overwritten. */
+  /**
+   * Sets a header; `vary` is merged with what is already there, never overwritten. CR, LF, NUL or a
+   * non-Latin-1 character in the value throws `LKS_ERR_RESPONSE_HEADER_INVALID` (→ 500 envelope).
+   */
   withHeader(name: string, value: string): this {
     const key = name.toLowerCase();
     const headers = (this.headers ??= {});
+    checkHeader(name, value);
     headers[key] = key === 'vary' ? mergeVary(headers[key], value) : value;
     return this;
   }

@@ -41,7 +41,7 @@ const ROUTES: Record<string, Handler> = {
   rawString: (ctx) => ctx.raw('text/csv', 'a,b\n1,2'),
   stream: (ctx) => ctx.stream(Readable.from(['chunk1-', 'chunk2'])),
   redirect: (ctx) => ctx.redirect('/login'),
-  redirect301: (ctx) => ctx.redirect('https://example.com/new', 301),
+  redirect301: (ctx) => ctx.redirect('https://example.com/new', 301, { external: true }),
 };
 
 let h: LokstraHandle;
