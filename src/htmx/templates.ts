@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import Handlebars from 'handlebars';
+import { optional } from '../internal/optional';
 
 type Template = (data: unknown) => string;
 
@@ -8,7 +8,7 @@ type Template = (data: unknown) => string;
  * them per file, recompiling when the file changes on disk.
  */
 export class TemplateCache {
-  private readonly engine = Handlebars.create();
+  private readonly engine = optional.handlebars().create();
   private readonly cache = new Map<string, { mtimeMs: number; template: Template; source: string }>();
 
   load(file: string): { template: Template; source: string } {

@@ -4,6 +4,9 @@ import type { MiddlewareRef } from '../metadata/types';
 import { formatPosition, positionOf } from '../config/positions';
 import { Router } from './routing/router';
 
+/** A Fastify plugin a mount needs on its listener (`@fastify/static`, `@fastify/reply-from`), loaded only then. */
+export type MountPlugin = 'static' | 'proxy';
+
 /**
  * An app: a name, an address and a router. Apps on the same address share one listener, each with
  * its own middleware tree.
@@ -14,6 +17,8 @@ import { Router } from './routing/router';
 export class App extends Router {
   readonly name: string;
   readonly address: string | number | undefined;
+  /** Plugins this app's mounts need on its listener. */
+  readonly plugins = new Set<MountPlugin>();
 
   constructor(name: string, address?: string | number, source = `app ${name}`) {
     super('', undefined, source);

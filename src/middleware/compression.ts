@@ -1,6 +1,6 @@
 import { constants } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import fastifyCompress from '@fastify/compress';
+import { optional } from '../internal/optional';
 import { appendVary } from '../internal/vary';
 import type { FastifyMiddleware } from './types';
 
@@ -27,7 +27,7 @@ function varyOnEncoding(threshold: number) {
  */
 export const compression: FastifyMiddleware = {
   async setup(fastify) {
-    await fastify.register(fastifyCompress, { global: false });
+    await fastify.register(optional.fastifyCompress(), { global: false });
   },
   build(config) {
     const threshold = typeof config.threshold === 'number' ? config.threshold : 1024;

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import fastifyCors, { type FastifyCorsOptions } from '@fastify/cors';
+import type { FastifyCorsOptions } from '@fastify/cors';
+import { optional } from '../internal/optional';
 import { LokstraError } from '../errors/lokstra-error';
 import type { FastifyMiddleware } from './types';
 
@@ -86,7 +87,7 @@ export const cors: FastifyMiddleware = {
       const config = (route.config ??= {}) as Record<PropertyKey, unknown>;
       if (config[CORS] === undefined && config.cors === undefined) config.cors = false;
     });
-    await fastify.register(fastifyCors, {
+    await fastify.register(optional.fastifyCors(), {
       hook: 'onRequest',
       delegator: (req: FastifyRequest, cb: (err: Error | null, options: FastifyCorsOptions) => void) => {
         let runtime = (req.routeOptions.config as unknown as Record<PropertyKey, unknown>)[CORS] as CorsRuntime | undefined;

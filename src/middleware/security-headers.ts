@@ -1,5 +1,4 @@
-import fastifyHelmet from '@fastify/helmet';
-import helmet from 'helmet';
+import { optional } from '../internal/optional';
 import { LokstraError } from '../errors/lokstra-error';
 import { HELMET_OPTIONS } from './schemas';
 import type { FastifyMiddleware } from './types';
@@ -29,12 +28,12 @@ export function helmetOptions(config: Record<string, unknown>): Record<string, u
  */
 export const securityHeaders: FastifyMiddleware = {
   async setup(fastify) {
-    await fastify.register(fastifyHelmet, { global: false });
+    await fastify.register(optional.fastifyHelmet(), { global: false });
   },
   build(config) {
     const options = helmetOptions(config);
     try {
-      helmet(options as never);
+      optional.helmet()(options as never);
     } catch (err) {
       throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: 'security_headers', detail: (err as Error).message });
     }

@@ -1,4 +1,3 @@
-import { DatabaseError } from 'pg';
 import { HttpError } from '../../errors/http-error';
 
 const DB_ERROR = Symbol.for('lokstra.db-error');
@@ -13,8 +12,8 @@ export function markDbError(err: unknown): unknown {
 }
 
 function sqlState(err: unknown): string | undefined {
-  if (err instanceof DatabaseError) return err.code;
-  // A DatabaseError from another copy of pg: same shape (5-character SQLSTATE and a severity).
+  // pg's DatabaseError (of any installed copy; pg itself is loaded only by a pool): a 5-character
+  // SQLSTATE and a severity.
   const e = err as { code?: unknown; severity?: unknown } | null;
   if (typeof e === 'object' && e !== null && typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) && typeof e.severity === 'string') return e.code;
   return undefined;

@@ -1,12 +1,15 @@
-import { Pool, type PoolConfig, type QueryResult, type QueryResultRow } from 'pg';
+import type { Pool, PoolClient, PoolConfig, QueryResult, QueryResultRow } from 'pg';
+import { optional } from '../../internal/optional';
+import { currentRequestSignal } from '../../internal/request-scope';
 import { redactDsn } from '../../internal/secrets';
 import { HTTP_CONTRIBUTION, type HttpContribution } from '../../metadata/types';
 import { HEALTH_CHECK, type HealthCheck, type HealthCheckResult } from '../health/types';
 import type { Logger } from '../logger';
 import { PgConnection } from './connection';
 import { mapPgError, markDbError } from './errors';
-import { Executor } from './executor';
-import type { DbConnection, DbPool, DbPoolStats, DbTx, SqlParams, TransactionOptions } from './types';
+import { Executor, querySignal } from './executor';
+import { abortedQueryError } from './run-query';
+import type { DbConnection, DbPool, DbPoolStats, DbTx, QueryOptions, SqlParams, TransactionOptions } from './types';
 
 /** What a {@link PgPool} is built from (the factory reads it from YAML). */
 export interface PgPoolOptions {
@@ -38,7 +41,7 @@ export class PgPool extends Executor implements DbPool {
     this.options = options;
     this.name = options.name;
     this.schema = options.schema;
-    this.pool = new Pool(options.pg);
+    this.pool = new (optional.pg().Pool)(options.pg);
     this.pool.on('error', (err) => this.onPoolError(err));
   }
 
@@ -55,22 +58,18 @@ export class PgPool extends Executor implements DbPool {
     this.suppressed = 0;
   }
 
-  protected async run<R extends QueryResultRow>(sql: string, params?: SqlParams): Promise<QueryResult<R>> {
+  // A client of its own per call (PgConnection: one statement, cancellable, broken clients destroyed).
+  protected async run<R extends QueryResultRow>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<QueryResult<R>> {
+    const conn = await this.connect(querySignal(options));
     try {
-      return await this.pool.query<R>(sql, params as unknown[] | undefined);
-    } catch (err) {
-      throw markDbError(err);
+      return await conn.runStatement<R>(sql, params, options);
+    } finally {
+      await conn.release();
     }
   }
 
   async acquire(schema?: string): Promise<DbConnection> {
-    let client;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw markDbError(err);
-    }
-    const conn = new PgConnection(client);
+    const conn = await this.connect(currentRequestSignal());
     if (schema !== undefined) {
       try {
         await conn.setSchema(schema);
@@ -80,6 +79,16 @@ export class PgPool extends Executor implements DbPool {
       }
     }
     return conn;
+  }
+
+  // Waiting for a free client ends when the signal aborts (the client, once had, goes straight back).
+  private async connect(signal: AbortSignal | undefined): Promise<PgConnection> {
+    if (signal?.aborted) throw abortedQueryError(signal);
+    try {
+      return new PgConnection(await (signal === undefined ? this.pool.connect() : untilAborted(this.pool.connect(), signal)));
+    } catch (err) {
+      throw markDbError(err);
+    }
   }
 
   async withConnection<T>(fn: (conn: DbConnection) => Promise<T>, schema?: string): Promise<T> {
@@ -151,6 +160,20 @@ export class PgPool extends Executor implements DbPool {
   [HTTP_CONTRIBUTION](): HttpContribution {
     return { errorMappers: [mapPgError] };
   }
+}
+
+function untilAborted(pending: Promise<PoolClient>, signal: AbortSignal): Promise<PoolClient> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(abortedQueryError(signal));
+      pending.then((client) => client.release(), () => undefined);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (client) => { signal.removeEventListener('abort', onAbort); resolve(client); },
+      (err: unknown) => { signal.removeEventListener('abort', onAbort); reject(err); },
+    );
+  });
 }
 
 function describe(err: unknown): string {

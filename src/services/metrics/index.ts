@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { optional } from '../../internal/optional';
 import { parseAddress } from '../../config/settings';
 import { HTTP_CONTRIBUTION, type HttpContribution, type ServiceFactoryContext } from '../../metadata/types';
 import { serviceConfig } from '../internal/config-reader';
@@ -55,7 +56,7 @@ interface HookReply {
 }
 
 class PromMetricsService implements MetricsService {
-  readonly registry = new Registry();
+  readonly registry: Registry = new (optional.promClient().Registry)();
   private readonly options: MetricsOptions;
   private readonly requests: Counter<'method' | 'route' | 'status'>;
   private readonly duration: Histogram<'method' | 'route' | 'status'>;
@@ -64,7 +65,7 @@ class PromMetricsService implements MetricsService {
 
   constructor(options: MetricsOptions) {
     this.options = options;
-    if (options.defaultMetrics) collectDefaultMetrics({ register: this.registry, prefix: options.prefix });
+    if (options.defaultMetrics) optional.promClient().collectDefaultMetrics({ register: this.registry, prefix: options.prefix });
     const labels = ['method', 'route', 'status'] as const;
     this.requests = this.counter('http_requests_total', 'HTTP requests by method, route template and status.', labels);
     this.duration = this.histogram('http_request_duration_seconds', 'HTTP request duration in seconds by method, route template and status.', labels, options.buckets);
@@ -86,18 +87,18 @@ class PromMetricsService implements MetricsService {
   }
 
   counter<L extends string = string>(name: string, help: string, labels: readonly L[] = []): Counter<L> {
-    return this.existing<Counter<L>>(name, Counter, 'counter')
-      ?? new Counter({ name: this.options.prefix + name, help, labelNames: labels, registers: [this.registry] });
+    return this.existing<Counter<L>>(name, optional.promClient().Counter, 'counter')
+      ?? new (optional.promClient().Counter<L>)({ name: this.options.prefix + name, help, labelNames: labels, registers: [this.registry] });
   }
 
   gauge<L extends string = string>(name: string, help: string, labels: readonly L[] = []): Gauge<L> {
-    return this.existing<Gauge<L>>(name, Gauge, 'gauge')
-      ?? new Gauge({ name: this.options.prefix + name, help, labelNames: labels, registers: [this.registry] });
+    return this.existing<Gauge<L>>(name, optional.promClient().Gauge, 'gauge')
+      ?? new (optional.promClient().Gauge<L>)({ name: this.options.prefix + name, help, labelNames: labels, registers: [this.registry] });
   }
 
   histogram<L extends string = string>(name: string, help: string, labels: readonly L[] = [], buckets?: number[]): Histogram<L> {
-    return this.existing<Histogram<L>>(name, Histogram, 'histogram')
-      ?? new Histogram({ name: this.options.prefix + name, help, labelNames: labels, registers: [this.registry], ...(buckets ? { buckets } : {}) });
+    return this.existing<Histogram<L>>(name, optional.promClient().Histogram, 'histogram')
+      ?? new (optional.promClient().Histogram<L>)({ name: this.options.prefix + name, help, labelNames: labels, registers: [this.registry], ...(buckets ? { buckets } : {}) });
   }
 
   metrics(): Promise<string> {

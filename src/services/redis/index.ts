@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
+import { optional } from '../../internal/optional';
 import { HttpError } from '../../errors/http-error';
 import { redactDsn } from '../../internal/secrets';
 import { HTTP_CONTRIBUTION, type HttpContribution, type ServiceFactoryContext } from '../../metadata/types';
@@ -66,7 +67,8 @@ class IoRedisService implements RedisService {
     this.name = name;
     this.logger = logger;
     this.target = target;
-    this.client = url === undefined ? new Redis(options) : new Redis(url, options);
+    const { Redis: Client } = optional.ioredis();
+    this.client = url === undefined ? new Client(options) : new Client(url, options);
     // Without an 'error' listener ioredis prints every failed reconnect; log an outage once, and its end.
     this.client.on('error', (err: Error) => {
       if (this.down || this.closed !== undefined) return;
@@ -171,5 +173,6 @@ export function redisFactory(config: Record<string, unknown>, ctx: ServiceFactor
 /** True for a {@link RedisService}. */
 export function isRedisService(value: unknown): value is RedisService {
   const v = value as Partial<RedisService> | null;
-  return typeof v === 'object' && v !== null && v.client instanceof Redis && typeof v.ping === 'function';
+  // Duck-typed: ioredis is loaded only when a Redis service is created.
+  return typeof v === 'object' && v !== null && typeof (v.client as { sendCommand?: unknown } | undefined)?.sendCommand === 'function' && typeof v.ping === 'function';
 }

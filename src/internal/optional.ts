@@ -1,0 +1,61 @@
+/* eslint-disable @typescript-eslint/no-require-imports -- the point of this file: load on first use */
+import type * as Pg from 'pg';
+import type * as IoRedis from 'ioredis';
+import type * as PromClient from 'prom-client';
+import type FastifyStatic from '@fastify/static';
+import type ReplyFrom from '@fastify/reply-from';
+import type FastifyCompress from '@fastify/compress';
+import type FastifyHelmet from '@fastify/helmet';
+import type FastifyCors from '@fastify/cors';
+import type Helmet from 'helmet';
+import type HandlebarsNs from 'handlebars';
+
+function once<T>(load: () => T): () => T {
+  let value: T | undefined;
+  let loaded = false;
+  return () => {
+    if (!loaded) {
+      value = load();
+      loaded = true;
+    }
+    return value as T;
+  };
+}
+
+// CommonJS packages compiled from ESM put their default export on `.default`; others are the export.
+function defaultOf<T>(mod: unknown): T {
+  const m = mod as { default?: unknown; __esModule?: boolean };
+  return (m.default !== undefined ? m.default : m) as T;
+}
+
+/** Loaders of the optional integrations. */
+export interface OptionalIntegrations {
+  pg: () => typeof Pg;
+  ioredis: () => typeof IoRedis;
+  promClient: () => typeof PromClient;
+  fastifyStatic: () => typeof FastifyStatic;
+  replyFrom: () => typeof ReplyFrom;
+  fastifyCompress: () => typeof FastifyCompress;
+  fastifyHelmet: () => typeof FastifyHelmet;
+  fastifyCors: () => typeof FastifyCors;
+  helmet: () => typeof Helmet;
+  handlebars: () => typeof HandlebarsNs;
+}
+
+/**
+ * The optional integrations, each `require`d the first time a config or code uses it, so that
+ * `require('lokstra')` loads none of them (SPEC-2 §1; `test/package/lazy-integrations.test.ts`).
+ * Type-only imports above cost nothing at run time.
+ */
+export const optional: OptionalIntegrations = {
+  pg: once(() => require('pg') as typeof Pg),
+  ioredis: once(() => require('ioredis') as typeof IoRedis),
+  promClient: once(() => require('prom-client') as typeof PromClient),
+  fastifyStatic: once(() => defaultOf<typeof FastifyStatic>(require('@fastify/static'))),
+  replyFrom: once(() => defaultOf<typeof ReplyFrom>(require('@fastify/reply-from'))),
+  fastifyCompress: once(() => defaultOf<typeof FastifyCompress>(require('@fastify/compress'))),
+  fastifyHelmet: once(() => defaultOf<typeof FastifyHelmet>(require('@fastify/helmet'))),
+  fastifyCors: once(() => defaultOf<typeof FastifyCors>(require('@fastify/cors'))),
+  helmet: once(() => defaultOf<typeof Helmet>(require('helmet'))),
+  handlebars: once(() => defaultOf<typeof HandlebarsNs>(require('handlebars'))),
+};
