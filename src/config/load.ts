@@ -10,6 +10,7 @@ import { mergeConfigs } from './merge';
 import { recordPositions } from './positions';
 import type { LoadedConfig, LokstraConfig } from './types';
 import { validateConfig } from './validate';
+import { validateConfigObject } from './validate-object';
 
 /** Where `Lokstra.run()` without a config looks, in order (cosmiconfig, module `lokstra`). */
 export const SEARCH_PLACES = [
@@ -107,7 +108,7 @@ async function discover(cwd: string, resolvers: Map<string, EnvResolver>): Promi
 }
 
 /**
- * Loads a config: an object as is (type-checked by TypeScript, not the schema); or a YAML/JSON
+ * Loads a config: an object (checked by the same schema as YAML, code values standing for names); or a YAML/JSON
  * file, a directory of YAML files (lexical order), or — given nothing — the first of
  * {@link SEARCH_PLACES} in `cwd`. Files are merged with their `LOKSTRA_ENV` profile, `load_from`
  * includes are resolved, `LOKSTRA_*` overrides applied, and the result validated by the schema.
@@ -116,7 +117,10 @@ export async function loadConfig(input: string | LokstraConfig | undefined, opti
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const resolvers = options.resolvers ?? defaultResolvers(env);
-  if (input !== undefined && typeof input === 'object') return { config: input, source: undefined, warnings: [] };
+  if (input !== undefined && typeof input === 'object') {
+    const warnings: string[] = [];
+    return { config: validateConfigObject(input, (w) => warnings.push(w)), source: undefined, warnings };
+  }
   let path: string;
   if (typeof input === 'string') {
     path = resolvePath(cwd, input);

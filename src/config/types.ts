@@ -22,7 +22,6 @@ export interface GlobalSettingConfig {
   max_array_length?: number;
   trust_proxy?: boolean | number | string | string[];
   ignore_trailing_slash?: boolean;
-  [key: string]: unknown;
 }
 
 export interface ServerConfig {
