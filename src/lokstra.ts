@@ -19,6 +19,7 @@ import { App, appFromConfig, type AppHandle, type MountPlugin } from './http/app
 import { DtoPlanCache } from './http/binding/dto-binder';
 import type { ContextRuntime } from './http/context';
 import { Listener } from './http/listener';
+import { boundAddress } from './http/bound-address';
 import type { ErrorMapper } from './http/response/to-response';
 import { compileApp, type CompiledRoute, type PrefixScope } from './http/routing/compile';
 import { MiddlewareResolver } from './http/routing/middleware-chain';
@@ -254,7 +255,8 @@ export class Lokstra {
         for (const listener of listeners.values()) {
           const url = await listener.listen();
           for (const h of appHandles) if (listener.apps.includes(h.name)) h.url = url;
-          logger.info(`listening on ${url}`, { apps: listener.apps });
+          const bound = boundAddress(listener.fastify.server, url);
+          logger.info(`listening on ${bound.message}`, { apps: listener.apps, ...bound.meta });
         }
       },
       close: () => (closed ??= (async () => {
