@@ -5,7 +5,7 @@ import { tokenName } from '../internal/types';
  * Orders nodes so that every node comes after its dependencies. A cycle is a boot error listing it.
  * Unknown dependencies are ignored here (the caller reports them with better context).
  */
-export function topoSort<K>(nodes: K[], depsOf: (node: K) => K[]): K[] {
+export function topoSort<K>(nodes: K[], depsOf: (node: K) => K[], hint = ''): K[] {
   const order: K[] = [];
   const state = new Map<K, 'visiting' | 'done'>();
   const known = new Set(nodes);
@@ -13,7 +13,7 @@ export function topoSort<K>(nodes: K[], depsOf: (node: K) => K[]): K[] {
     const s = state.get(node);
     if (s === 'done') return;
     if (s === 'visiting') {
-      const cycle = [...path.slice(path.indexOf(node)), node].map(tokenName).join(' -> ');
+      const cycle = [...path.slice(path.indexOf(node)), node].map(tokenName).join(' -> ') + hint;
       throw new LokstraError('LKS_ERR_DI_CYCLE', { cycle });
     }
     state.set(node, 'visiting');

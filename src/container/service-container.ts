@@ -1,5 +1,6 @@
 import { Container } from 'inversify';
 import { LokstraError } from '../errors/lokstra-error';
+import { isLazyToken } from '../metadata/lazy-token';
 import { metadata } from '../metadata/store';
 import type { Scope } from '../metadata/types';
 import { tokenName, type Class, type Newable, type Token } from '../internal/types';
@@ -31,6 +32,28 @@ export interface ScopeResolver {
 }
 
 const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Symbol, Promise, undefined]);
+
+const CYCLE_HINT = ' (constructors that need each other cannot be built: move what both need into a third service,'
+  + ' or have one side resolve the other later, e.g. ctx.container.get(…) in a handler)';
+
+// The token of constructor parameter #i: `@Inject` (a lazy `() => Class` read now, at boot) or the declared type.
+function tokenAt(cls: Newable, i: number, injected: unknown, declared: unknown): Token {
+  const lazy = isLazyToken(injected);
+  const token = (lazy ? injected.resolve() : injected ?? declared) as Token | undefined;
+  if (lazy && (token === undefined || token === null)) {
+    throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: cls.name, detail: `constructor parameter #${i}: @Inject(() => …) returned ${String(token)} at boot` });
+  }
+  if (token === undefined || (PRIMITIVES.has(token) && injected === undefined)) {
+    throw new LokstraError('LKS_ERR_DI_RESOLVE', {
+      token: cls.name,
+      detail: token === Function
+        ? `constructor parameter #${i} has type Function: its class was likely imported with 'import type' (which leaves no runtime class for the metadata); import it as a value, or add @Inject(token)`
+        : `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`
+          + ' (a class from a file that imports this one is still undefined when decorators run: write @Inject(() => ThatClass))',
+    });
+  }
+  return token;
+}
 
 /**
  * Lokstra's wrapper over one Inversify container: classes are constructed from Lokstra's own
@@ -105,7 +128,7 @@ export class ServiceContainer {
     const loose = [...overrides].filter(([token, value]) => !this.applyOverride(token, value)).map(([t]) => t);
     for (const entry of [...this.entries.values()]) this.resolveDeps(entry);
     this.checkLooseOverrides(loose);
-    topoSort([...this.entries.keys()], (key) => this.depKeys(key));
+    topoSort([...this.entries.keys()], (key) => this.depKeys(key), CYCLE_HINT);
     this.computeTaint();
     for (const entry of this.entries.values()) this.bindRoot(entry);
   }
@@ -143,15 +166,7 @@ export class ServiceContainer {
     const injected = metadata.getInject(cls);
     const count = Math.max(types.length, cls.length, ...[...injected.keys()].map((i) => i + 1));
     for (let i = 0; i < count; i++) {
-      const token = (injected.get(i) ?? types[i]) as Token | undefined;
-      if (token === undefined || (PRIMITIVES.has(token) && !injected.has(i))) {
-        throw new LokstraError('LKS_ERR_DI_RESOLVE', {
-          token: cls.name,
-          detail: token === Function
-            ? `constructor parameter #${i} has type Function: its class was likely imported with 'import type' (which leaves no runtime class for the metadata); import it as a value, or add @Inject(token)`
-            : `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`,
-        });
-      }
+      const token = tokenAt(cls, i, injected.get(i), types[i]);
       if (!this.isKnown(token) && typeof token === 'function' && metadata.getService(token) !== undefined) this.discover(token as Newable);
       if (!this.isKnown(token)) {
         throw new LokstraError('LKS_ERR_DI_NOT_FOUND', {

@@ -1,5 +1,6 @@
 import { metadata } from '../metadata/store';
-import type { Scope, Token } from '../metadata/types';
+import { isThunk, lazyToken } from '../metadata/lazy-token';
+import type { Class, Scope, Token } from '../metadata/types';
 
 /** Options of {@link Service}. */
 export interface ServiceOptions {
@@ -20,15 +21,18 @@ export function Service(options: ServiceOptions = {}): ClassDecorator {
 }
 
 /**
- * Injects a dependency by token (a name, symbol or class) instead of by declared type.
+ * Injects a dependency by token (a name, symbol or class) instead of by declared type. A thunk
+ * `() => Class` is a lazy token, read at boot: use it when the class comes from a file that imports
+ * this one (an import cycle leaves it undefined while decorators run).
  * @example
  * constructor(@Inject('cache') private cache: KvStore) {}
+ * constructor(@Inject(() => OrderService) private orders: OrderService) {}
  */
-export function Inject(token: Token): ParameterDecorator {
+export function Inject(token: Token | (() => Class)): ParameterDecorator {
   return (target, propertyKey, index) => {
     if (propertyKey !== undefined) {
       throw new TypeError(`@Inject on ${(target.constructor as { name?: string }).name ?? '?'}.${String(propertyKey)}: only constructor parameters can be injected`);
     }
-    metadata.setInject(target, index, token);
+    metadata.setInject(target, index, isThunk(token) ? lazyToken(token) : token);
   };
 }
