@@ -1,6 +1,7 @@
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
 import { isSecretKey } from '../internal/secrets';
+import { suggest } from '../internal/suggest';
 import schema from './lokstra.schema.json';
 import { formatPosition, positionOf } from './positions';
 import type { LokstraConfig } from './types';
@@ -25,30 +26,6 @@ function toPath(pointer: string): Path {
 
 function keyPath(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
-}
-
-function distance(a: string, b: string): number {
-  const dp = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) (dp[0] as number[])[j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const row = dp[i] as number[];
-      const prev = dp[i - 1] as number[];
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-  }
-  return (dp[a.length] as number[])[b.length] as number;
-}
-
-/** The closest known name within edit distance 2 (or a prefix match), for "did you mean". */
-export function suggest(word: string, known: Iterable<string>): string | undefined {
-  let best: string | undefined;
-  let bestScore = Infinity;
-  for (const k of known) {
-    const score = distance(word.toLowerCase(), k.toLowerCase());
-    if (score < bestScore) { best = k; bestScore = score; }
-  }
-  return bestScore <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 function describe(value: unknown, key: string | number | undefined): string {

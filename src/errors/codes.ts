@@ -29,7 +29,7 @@ export const ERROR_CODES = {
   LKS_ERR_RESPONSE_FORMAT_FAILED: { status: 500, message: 'error formatter {formatter} failed: {detail}' },
   LKS_ERR_RESPONSE_ALREADY_SENT: { status: 500, message: 'the response for {method} {url} was already sent' },
   LKS_ERR_RESPONSE_HEADER_INVALID: { status: 500, message: 'response header {name}: {detail}' },
-  LKS_ERR_MIDDLEWARE_NOT_FOUND: { status: 500, message: "middleware '{name}' is not registered (at {source}); registered middleware: {known}" },
+  LKS_ERR_MIDDLEWARE_NOT_FOUND: { status: 500, message: "middleware '{name}' is not registered (at {source}){hint}; registered middleware: {known}" },
   LKS_ERR_MIDDLEWARE_INVALID: { status: 500, message: "middleware '{name}' is invalid: {detail}" },
   LKS_ERR_SERVICE_START_TIMEOUT: { status: 500, message: "service '{name}' did not finish onStart within {timeout} ms" },
   LKS_ERR_SERVICE_START_FAILED: { status: 500, message: "service '{name}' failed to start: {detail}" },

@@ -3,6 +3,7 @@ import { tokenName } from '../../internal/types';
 import type { MiddlewareEntry } from '../../container/registry';
 import type { MiddlewareFn, MiddlewareRef } from '../../metadata/types';
 import type { FastifyMiddleware, MiddlewareEnv, RouteContribution, RouteInfo } from '../../middleware/types';
+import { suggest } from '../../internal/suggest';
 
 // Resolvers built without a deployment (unit tests of the chain) have no services to offer.
 const NO_CONTAINER: MiddlewareEnv['container'] = {
@@ -112,7 +113,8 @@ export class MiddlewareResolver {
     if (obj.enabled === false) return undefined;
     const entry = this.registry.get(obj.name);
     if (entry === undefined) {
-      throw new LokstraError('LKS_ERR_MIDDLEWARE_NOT_FOUND', { name: obj.name, source, known: [...this.registry.keys()].join(', ') || 'none' });
+      const hint = suggest(obj.name, this.registry.keys());
+      throw new LokstraError('LKS_ERR_MIDDLEWARE_NOT_FOUND', { name: obj.name, source, hint: hint === undefined ? '' : ` (did you mean '${hint}'?)`, known: [...this.registry.keys()].join(', ') || 'none' });
     }
     let fn = this.cache.get(ref);
     if (fn === undefined) {
