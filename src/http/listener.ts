@@ -19,6 +19,7 @@ import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, RESPONSE_SCOPE,
 import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
 import { redactUrl, safeLogValue } from '../middleware/log-safety';
+import { runInRequestScope } from '../internal/request-scope';
 import { badRequestLine, parseQueryString } from './request-line';
 import { toFastifyLogger } from '../services/fastify-logger';
 import type { Logger } from '../services/logger';
@@ -185,7 +186,8 @@ export class Listener {
       let failed = false;
       let origin: ErrorOrigin | undefined;
       try {
-        res = ctx.applyPending(await run(ctx));
+        // The request scope lets code the handler calls (DbPool queries) find ctx.signal.
+        res = ctx.applyPending(await runInRequestScope(req, run, ctx));
       } catch (err) {
         failed = true;
         ({ response: res, origin } = this.toErrorResponse(err, req, false, policy, route.url));

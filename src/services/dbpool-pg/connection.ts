@@ -1,7 +1,8 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { isConnectionError, markDbError, quoteIdent } from './errors';
-import { Executor } from './executor';
-import type { DbConnection, DbTx, SqlParams, TransactionOptions } from './types';
+import { Executor, querySignal } from './executor';
+import { abortedQueryError, cancellableQuery, statement } from './run-query';
+import type { DbConnection, DbTx, QueryOptions, SqlParams, TransactionOptions } from './types';
 
 const ISOLATION = new Set(['read committed', 'repeatable read', 'serializable']);
 
@@ -24,9 +25,16 @@ export class PgConnection extends Executor implements DbConnection, DbTx {
     client.on('error', this.onError);
   }
 
-  protected async run<R extends QueryResultRow>(sql: string, params?: SqlParams): Promise<QueryResult<R>> {
+  protected run<R extends QueryResultRow>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<QueryResult<R>> {
+    return this.runStatement<R>(sql, params, options);
+  }
+
+  /** @internal One statement on this client (the pool's per-call queries use it too). */
+  async runStatement<R extends QueryResultRow>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<QueryResult<R>> {
+    const signal = querySignal(options);
+    if (signal?.aborted) throw abortedQueryError(signal);
     try {
-      return await this.client.query<R>(sql, params as unknown[] | undefined);
+      return await cancellableQuery<R>(this.client, statement(sql, params), signal);
     } catch (err) {
       if (isConnectionError(err)) this.broken ??= err;
       throw markDbError(err);

@@ -3,18 +3,32 @@ import type { Pool, PoolClient, QueryResultRow } from 'pg';
 /** Positional parameters of a query (`$1`, `$2`…). */
 export type SqlParams = readonly unknown[];
 
-/** Runs SQL: on the pool (a client per call), on an acquired connection, or inside a transaction. */
+/** Per-call options of a query. */
+export interface QueryOptions {
+  /**
+   * Cancels the query on the server when aborted (it then fails with a 503) and gives the client
+   * back to the pool. Default: the signal of the request being handled (`ctx.signal`: aborted at
+   * the route's `timeout` or when the client goes away), none outside a request. `null`: never
+   * cancelled (work that must finish even if the request does not).
+   */
+  signal?: AbortSignal | null;
+}
+
+/**
+ * Runs SQL: on the pool (a client per call), on an acquired connection, or inside a transaction.
+ * Every call is one statement (extended protocol, even without parameters).
+ */
 export interface DbExecutor {
   /** The rows of a query. */
-  query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<R[]>;
+  query<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<R[]>;
   /** The first row, or `undefined`. */
-  queryOne<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<R | undefined>;
+  queryOne<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<R | undefined>;
   /** Exactly one row; none → `HttpError` 404, several → an error (500). */
-  queryMustOne<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<R>;
+  queryMustOne<R extends QueryResultRow = Record<string, unknown>>(sql: string, params?: SqlParams, options?: QueryOptions): Promise<R>;
   /** True when the SELECT returns a row (runs `SELECT EXISTS (<sql>)`). */
-  exists(sql: string, params?: SqlParams): Promise<boolean>;
+  exists(sql: string, params?: SqlParams, options?: QueryOptions): Promise<boolean>;
   /** Runs a statement; resolves with the number of rows it affected. */
-  exec(sql: string, params?: SqlParams): Promise<number>;
+  exec(sql: string, params?: SqlParams, options?: QueryOptions): Promise<number>;
 }
 
 /** Isolation level and access mode of a transaction. */
