@@ -6,6 +6,7 @@ import { LokstraError } from '../errors/lokstra-error';
 import type { ListenAddress, Settings } from '../config/settings';
 import type { AcceptKind, HttpMethod } from '../metadata/types';
 import { contentKind, registerBodyParsers, unsupportedMediaMessage } from './body-parsers';
+import { registerRequestGuards } from './request-guards';
 import { finalizeResponse, isPlainScope, type ErrorOrigin } from './contract/finalize';
 import { ScopeIndex } from './contract/scope';
 import type { ErrorContext, ResponseScope } from './contract/types';
@@ -44,6 +45,11 @@ function requestId(req: { headers: Record<string, string | string[] | undefined>
 const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
 
 const DEFAULT_ERROR_LOG: ErrorLogPolicy = { stack: true };
+
+/** A thrown value, told apart from a Response in the completion path. */
+class Failure {
+  constructor(readonly error: unknown) {}
+}
 
 const FRAMEWORK: ErrorOrigin = Object.freeze({ kind: 'framework', cause: undefined });
 
@@ -110,7 +116,8 @@ export class Listener {
       },
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
     }) as unknown as FastifyInstance;
-    registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength });
+    registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength, maxObjectKeys: s.maxObjectKeys });
+    registerRequestGuards(this.fastify);
     this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));
   }
 
@@ -163,7 +170,7 @@ export class Listener {
     return finalizeResponse(res, { scope, origin, logger: this.opts.logger, context: () => errorContext(req, scope) });
   }
 
-  private wrap({ route, parts }: RouteToRegister): (req: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
+  private wrap({ route, parts }: RouteToRegister): (req: FastifyRequest, reply: FastifyReply) => unknown {
     const { runtime } = this.opts;
     const accepts = route.accepts;
     const narrowed = accepts !== undefined && DEFAULT_ACCEPTS.some((k) => !accepts.includes(k));
@@ -171,36 +178,57 @@ export class Listener {
     const policy = errorLogPolicy(parts);
     const scope = route.scope;
     const plain = isPlainScope(scope);
-    return async (req, reply) => {
-      if (this.closing) return this.sendClosing(reply);
-      const bad = badRequestLine(req);
-      if (bad !== undefined) return sendResponse(reply, this.finish(Response.error(400, bad, 'BAD_REQUEST'), scope, req, FRAMEWORK));
-      if (narrowed && req.body !== undefined) {
-        const kind = contentKind(req.headers['content-type']);
-        if (kind !== undefined && !(accepts as AcceptKind[]).includes(kind as AcceptKind)) {
-          return sendResponse(reply, this.finish(Response.error(415, genericMessage(415), 'UNSUPPORTED_MEDIA_TYPE'), scope, req, FRAMEWORK));
-        }
-      }
-      const ctx = new Context(req, reply, runtime);
+    // Sends the handler's outcome; returns undefined (a sync Fastify handler that already replied).
+    const complete = (req: FastifyRequest, reply: FastifyReply, ctx: Context, outcome: Response | Failure): undefined => {
       let res: Response;
-      let failed = false;
       let origin: ErrorOrigin | undefined;
-      try {
-        // The request scope lets code the handler calls (DbPool queries) find ctx.signal.
-        res = ctx.applyPending(await runInRequestScope(req, run, ctx));
-      } catch (err) {
-        failed = true;
-        ({ response: res, origin } = this.toErrorResponse(err, req, false, policy, route.url));
-      }
+      const failed = outcome instanceof Failure;
+      if (failed) ({ response: res, origin } = this.toErrorResponse(outcome.error, req, false, policy, route.url));
+      else res = ctx.applyPending(outcome);
       if (!plain) res = this.finish(res, scope, req, origin);
       if (reply.sent) {
         // A handler timeout already answered 503 and aborted ctx.signal: the late result is dropped
         // silently; a failure was logged once already; 'handled' replies are the handler's own.
         if (!failed && res.kind !== 'empty' && res.kind !== 'handled' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: redactUrl(req.url) }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
-        return reply;
+        return undefined;
       }
       if (this.closing && res.kind !== 'handled') reply.header('connection', 'close');
-      return sendResponse(reply, res) ?? reply;
+      sendResponse(reply, res);
+      return undefined;
+    };
+    // No async wrapper: a handler that returns synchronously is answered without a promise.
+    // Every path returns undefined once it replied (Fastify would `reply.send` any other value).
+    const refuse = (req: FastifyRequest, reply: FastifyReply, res: Response): undefined => {
+      sendResponse(reply, this.finish(res, scope, req, FRAMEWORK));
+      return undefined;
+    };
+    return (req, reply) => {
+      if (this.closing) {
+        this.sendClosing(reply);
+        return undefined;
+      }
+      const bad = badRequestLine(req);
+      if (bad !== undefined) return refuse(req, reply, Response.error(400, bad, 'BAD_REQUEST'));
+      if (narrowed && req.body !== undefined) {
+        const kind = contentKind(req.headers['content-type']);
+        if (kind !== undefined && !(accepts as AcceptKind[]).includes(kind as AcceptKind)) {
+          return refuse(req, reply, Response.error(415, genericMessage(415), 'UNSUPPORTED_MEDIA_TYPE'));
+        }
+      }
+      const ctx = new Context(req, reply, runtime);
+      let out: Response | Promise<Response>;
+      try {
+        // The request scope lets code the handler calls (DbPool queries) find ctx.signal.
+        out = runInRequestScope(req, run, ctx);
+      } catch (err) {
+        return complete(req, reply, ctx, new Failure(err));
+      }
+      // An async handler's promise must resolve to `reply` (not undefined): Fastify would otherwise
+      // end a still-streaming reply with an empty body.
+      if (out instanceof Promise) {
+        return out.then((res) => complete(req, reply, ctx, res), (err: unknown) => complete(req, reply, ctx, new Failure(err))).then(() => reply);
+      }
+      return complete(req, reply, ctx, out);
     };
   }
 

@@ -5,7 +5,7 @@ import type { MethodIndex } from './method-index';
 import { LOKSTRA_ROUTE, RESPONSE_SCOPE, type FastifyRouteParts } from './route-fastify';
 import type { CompiledRoute } from './routing/compile';
 
-type FastifyHandler = (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>;
+type FastifyHandler = (req: FastifyRequest, reply: FastifyReply) => unknown;
 
 const STANDARD: HttpMethod[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
