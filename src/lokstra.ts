@@ -16,6 +16,7 @@ import { Registry } from './container/registry';
 import { ServiceContainer } from './container/service-container';
 import { LokstraError } from './errors/lokstra-error';
 import { App, appFromConfig, type AppHandle, type MountPlugin } from './http/app';
+import { appHandle } from './http/app-lookup';
 import { DtoPlanCache } from './http/binding/dto-binder';
 import type { ContextRuntime } from './http/context';
 import { Listener } from './http/listener';
@@ -61,6 +62,8 @@ export interface LokstraOptions {
 /** A built (and, after `run`, listening) Lokstra deployment. */
 export interface LokstraHandle {
   readonly apps: AppHandle[];
+  /** The app with this name (`LKS_ERR_CONFIG_APP_NOT_FOUND`, listing the apps, otherwise). @example h.app('admin').inject('/stats') */
+  app(name: string): AppHandle;
   readonly container: ServiceContainer;
   readonly registry: Registry;
   readonly settings: Settings;
@@ -250,6 +253,7 @@ export class Lokstra {
     const handle: LokstraHandle = {
       apps: appHandles, container, registry: this.registry, settings, logger, routes,
       getService: <T>(token: Token<T>): T => container.get(token),
+      app: (name) => appHandle(appHandles, name),
       lifecycle,
       listen: async () => {
         for (const listener of listeners.values()) {
