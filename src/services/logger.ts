@@ -1,6 +1,7 @@
 import winston from 'winston';
 import type { ServiceFactoryContext } from '../metadata/types';
 import { serviceConfig } from './internal/config-reader';
+import { redactLogValue } from '../internal/redact-text';
 
 /** A logger: winston's levels, structured meta, children that carry fields. */
 export interface Logger {
@@ -64,10 +65,21 @@ const escapeUnsafe = winston.format((info) => {
   return info;
 });
 
+// Secrets inside messages, stacks and fields (DSN passwords, `api_key=…`, bearer tokens,
+// secret-named keys) are removed here, at the sink, so every path — Lokstra's own lines, Fastify's
+// warnings through the adapter, user code — is covered. Nested values are copied, never mutated.
+const redactSecrets = winston.format((info) => {
+  const entry = info as Record<string, unknown>;
+  const redacted = redactLogValue(entry) as Record<string, unknown>;
+  for (const key of Object.keys(entry)) if (key !== 'level') entry[key] = redacted[key];
+  return info;
+});
+
 function buildWinston(options: LoggerOptions): { logger: winston.Logger; file: winston.transport | undefined } {
   const format = winston.format.combine(
     winston.format.timestamp(),
     winston.format.errors({ stack: true }),
+    redactSecrets(),
     options.format === 'text' ? textLine : winston.format.json(),
     escapeUnsafe(),
   );

@@ -1,0 +1,67 @@
+import { isSecretKey } from './secrets';
+
+/** What replaces a secret in a log line. */
+export const REDACTED_TEXT = '[REDACTED]';
+
+// Every pattern is bounded (a word start, length caps) so that a long hostile string costs linear time.
+
+// `scheme://user:password@host`: the password goes, user and host stay (they help debugging).
+const URL_PASSWORD = /(?<![a-z0-9+.-])([a-z][a-z0-9+.-]{0,30}:\/\/[^\s:@/?#"'<>]{0,128}):([^\s@/?#"'<>]{1,256})@/gi;
+
+// A secret-named key followed by `=` or `:` and its value, as in query strings, DSNs in key=value
+// form (`password=x host=y`), `util.inspect` output (`password: 'x'`) and JSON (`"token":"x"`).
+// The key is any word (checked by isSecretKey in the replacer); quoted values end at their quote.
+const KEY_VALUE = /(?<![\w.-])([A-Za-z_][\w.-]{0,63})(["']?[ \t]*[=:][ \t]*)(?:"((?:[^"\\]|\\.){0,4096})"|'([^'\\]{0,4096})'|([^\s&,;"'<>)}\]]{1,4096}))/g;
+
+// `Bearer <token>`, `Basic <base64>` (Authorization values quoted in messages) and bare JWTs.
+const BEARER = /\b(Bearer|Token)([ \t]+)[A-Za-z0-9._~+/=-]{8,}/gi;
+const BASIC = /\b(Basic)([ \t]+)([A-Za-z0-9+/]{8,}={0,2})/g;
+// A Basic credential is base64 of `user:password`; a word like `authentication` does not decode to that.
+const isBasicCredential = (b64: string): boolean => Buffer.from(b64, 'base64').toString('latin1').includes(':');
+// An unquoted value stops at `]`, so an already redacted value reads `[REDACTED`.
+const AUTH_SCHEME = /^(?:Bearer|Basic|Token|Digest|\[REDACTED)$/i;
+const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
+
+/**
+ * Removes secrets from free text (error messages, stacks, URLs): URL passwords
+ * (`postgres://user:[REDACTED]@host`), values of secret-named keys (`api_key=`, `token:`,
+ * `"password":"…"`), `Bearer`/`Basic` credentials and JWTs. Text without secrets is returned as is.
+ */
+export function redactSecretsInText(text: string): string {
+  if (text.length === 0) return text;
+  // Credentials after an auth scheme first, so `Authorization: Bearer x` keeps its scheme word.
+  return text
+    .replace(BEARER, `$1$2${REDACTED_TEXT}`)
+    .replace(BASIC, (m: string, scheme: string, gap: string, b64: string) => (isBasicCredential(b64) ? `${scheme}${gap}${REDACTED_TEXT}` : m))
+    .replace(JWT, REDACTED_TEXT)
+    .replace(URL_PASSWORD, `$1:${REDACTED_TEXT}@`)
+    .replace(KEY_VALUE, (match: string, key: string, sep: string, dq?: string, sq?: string, bare?: string) => {
+      if (!isSecretKey(key) || dq === REDACTED_TEXT || sq === REDACTED_TEXT || (bare !== undefined && AUTH_SCHEME.test(bare))) return match;
+      const quote = dq !== undefined ? '"' : sq !== undefined ? "'" : '';
+      return `${key}${sep}${quote}${REDACTED_TEXT}${quote}`;
+    });
+}
+
+const MAX_DEPTH = 10;
+
+/**
+ * A copy of a log entry's value with secrets removed: strings through {@link redactSecretsInText},
+ * values of secret-named keys replaced, errors turned into `{ name, message, stack }`. The input is
+ * never modified; cycles and depth beyond 10 are cut.
+ */
+export function redactLogValue(value: unknown, depth = 0, seen: WeakSet<object> = new WeakSet()): unknown {
+  if (typeof value === 'string') return redactSecretsInText(value);
+  if (typeof value !== 'object' || value === null || Buffer.isBuffer(value) || value instanceof Date) return value;
+  if (seen.has(value)) return '[Circular]';
+  if (depth >= MAX_DEPTH) return '[…]';
+  seen.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((v) => redactLogValue(v, depth + 1, seen));
+    const source: object = value instanceof Error ? { ...value, name: value.name, message: value.message, stack: value.stack } : value;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(source)) out[k] = isSecretKey(k) && v !== undefined && v !== null && v !== '' ? REDACTED_TEXT : redactLogValue(v, depth + 1, seen);
+    return out;
+  } finally {
+    seen.delete(value);
+  }
+}
