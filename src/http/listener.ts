@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { HttpError } from '../errors/http-error';
@@ -36,10 +36,17 @@ export interface ListenerOptions {
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+// Generated ids are a random per-process prefix plus a counter: unique across processes and
+// restarts like a UUID, without 16 random bytes per request (SPEC-2 §1, "computed at boot").
+const ID_PREFIX = randomBytes(9).toString('base64url');
+let idCounter = 0;
+
 // A client's x-request-id is kept only when short and of a safe charset (it ends up in logs).
 function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
   const given = req.headers['x-request-id'];
-  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+  if (typeof given === 'string' && SAFE_REQUEST_ID.test(given)) return given;
+  idCounter = idCounter >= Number.MAX_SAFE_INTEGER ? 1 : idCounter + 1;
+  return `${ID_PREFIX}-${idCounter.toString(36)}`;
 }
 
 const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];

@@ -15,9 +15,13 @@ describe('request context', () => {
     const { h, inject } = await app({ id: (ctx) => ctx.requestId }, ['id']);
     expect((await inject({ url: '/id', headers: { 'x-request-id': 'abc-123' } })).json().data).toBe('abc-123');
     const forged = (await inject({ url: '/id', headers: { 'x-request-id': 'a b\u001b[31m' } })).json().data as string;
-    expect(forged).toMatch(/^[0-9a-f-]{36}$/);
+    expect(forged).toMatch(/^[A-Za-z0-9_-]{12}-[0-9a-z]+$/);
     const long = (await inject({ url: '/id', headers: { 'x-request-id': 'x'.repeat(129) } })).json().data as string;
-    expect(long).toMatch(/^[0-9a-f-]{36}$/);
+    expect(long).toMatch(/^[A-Za-z0-9_-]{12}-[0-9a-z]+$/);
+    // Generated ids: one random prefix per process, then a counter — never repeated.
+    const ids = await Promise.all(Array.from({ length: 50 }, async () => (await inject('/id')).json().data as string));
+    expect(new Set(ids).size).toBe(50);
+    expect(new Set(ids.map((id) => id.slice(0, 12))).size).toBe(1);
     await h.close();
   });
 
