@@ -113,11 +113,11 @@ export interface HttpAnswer {
   headers: http.IncomingHttpHeaders;
 }
 
-export function request(port: number, method: string, path: string, body?: string, timeoutMs = 5000): Promise<HttpAnswer> {
+export function request(port: number, method: string, path: string, body?: string, timeoutMs = 5000, extraHeaders: Record<string, string> = {}): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
     const req = http.request({
       host: '127.0.0.1', port, method, path, agent: false, timeout: timeoutMs,
-      headers: body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
+      headers: { ...extraHeaders, ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }) },
     }, (res) => {
       let data = '';
       res.setEncoding('utf8');

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { measure, type Sample } from './measure';
 import { rssMiB, startServer, stopServer, waitForQuiet, type SpawnSpec } from './proc';
 import { ROUTES, type BenchRoute } from './shared/routes';
-import { verifyServer } from './verify';
+import { verifyMiddleware, verifyServer } from './verify';
 
 const BENCH = resolve(__dirname, '..');
 
@@ -18,6 +18,10 @@ interface ServerDef {
   scale?: number;
   /** Verification checks this server is known to fail (documented deviations). */
   skip?: string[];
+  /** Runs request-id, CORS, helmet and compression middleware (checked by verifyMiddleware). */
+  middleware?: boolean;
+  /** The server a ratio column compares this one with, besides Fastify and NestJS. */
+  peer?: string;
 }
 
 const script = (name: string): string => join(__dirname, 'servers', `${name}.js`);
@@ -28,7 +32,9 @@ const SERVERS: ServerDef[] = [
   // ValidationPipe({ transform: true }) turns `verbose=maybe` into `false` before ParseBoolPipe sees it.
   { id: 'nest', label: 'NestJS', spec: { script: script('nest'), args: [] }, envelope: false, skip: ['user verbose not a boolean'] },
   { id: 'lokstra', label: 'Lokstra', spec: { script: script('lokstra'), args: [] }, envelope: true },
-  { id: 'lokstra-mw', label: 'Lokstra + mw', spec: { script: script('lokstra'), args: ['--middleware'] }, envelope: true },
+  { id: 'lokstra-mw', label: 'Lokstra + mw', spec: { script: script('lokstra'), args: ['--middleware'] }, envelope: true, middleware: true },
+  { id: 'fastify-plugins', label: 'Fastify + plugins', spec: { script: script('fastify-plugins'), args: [] }, envelope: false, middleware: true },
+  { id: 'lokstra-builtins', label: 'Lokstra + built-ins', spec: { script: script('lokstra'), args: ['--builtins'] }, envelope: true, middleware: true, peer: 'fastify-plugins' },
   { id: 'lokstra-10', label: 'Lokstra 10 routes', spec: { script: script('lokstra'), args: ['--routes=10'] }, envelope: true, scale: 10 },
   { id: 'lokstra-100', label: 'Lokstra 100 routes', spec: { script: script('lokstra'), args: ['--routes=100'] }, envelope: true, scale: 100 },
   { id: 'lokstra-1000', label: 'Lokstra 1,000 routes', spec: { script: script('lokstra'), args: ['--routes=1000'] }, envelope: true, scale: 1000 },
@@ -123,6 +129,7 @@ async function main(): Promise<void> {
     const r = await startServer(s.spec);
     try {
       await verifyServer(s.label, r.port, s.envelope, s.skip);
+      if (s.middleware === true) await verifyMiddleware(s.label, r.port);
     } finally {
       await stopServer(r);
     }
@@ -220,17 +227,23 @@ function render(o: Options, res: Results, env: Record<string, string>): string {
   lines.push(`${env.machine}; Node ${env.node}. Each server its own process; autocannon in another, ${o.connections} connections, ${o.warmup} s warm-up + ${o.duration} s measured, ${o.rounds} interleaved round(s); startup = spawn to first 200 on GET /hello, median of ${o.startupRuns}. Medians throughout.`, '');
   lines.push('Versions: ' + Object.entries(env).filter(([k]) => !['date', 'machine', 'node'].includes(k)).map(([k, v]) => `${k} ${v}`).join(', ') + '.', '');
 
-  const ratioHead = lokstras.flatMap((l) => refs.map((r) => `${l.label} ÷ ${r === 'nest' ? 'NestJS' : 'Fastify'}`));
+  // Ratio columns: every Lokstra variant ÷ Fastify and ÷ NestJS, and a variant ÷ its peer (Lokstra + built-ins ÷ Fastify + plugins).
+  const labelOf = (id: string): string => o.servers.find((s) => s.id === id)?.label ?? id;
+  const pairs: [ServerDef, string][] = [
+    ...lokstras.flatMap((l) => refs.map((r): [ServerDef, string] => [l, r])),
+    ...lokstras.filter((l) => l.peer !== undefined && has(l.peer)).map((l): [ServerDef, string] => [l, l.peer as string]),
+  ];
+  const ratioHead = pairs.map(([l, r]) => `${l.label} ÷ ${labelOf(r)}`);
   const table = (title: string, metric: (sid: string, rid: string) => number, footer: boolean): void => {
     lines.push(`### ${title}`, '');
     const head = ['', ...main.map((s) => s.label), ...ratioHead];
     lines.push(`| ${head.join(' | ')} |`, `|${head.map((_, i) => (i === 0 ? '---' : '---:')).join('|')}|`);
     for (const route of o.routes) {
-      lines.push(`| ${route.label} | ${main.map((s) => fmt(metric(s.id, route.id))).join(' | ')} | ${lokstras.flatMap((l) => refs.map((r) => ratio(metric(l.id, route.id), metric(r, route.id)))).join(' | ')} |`);
+      lines.push(`| ${route.label} | ${main.map((s) => fmt(metric(s.id, route.id))).join(' | ')} | ${pairs.map(([l, r]) => ratio(metric(l.id, route.id), metric(r, route.id))).join(' | ')} |`);
     }
     if (footer) {
-      lines.push(`| startup ms | ${main.map((s) => fmt(startup(s.id), 0)).join(' | ')} | ${lokstras.flatMap((l) => refs.map((r) => ratio(startup(l.id), startup(r)))).join(' | ')} |`);
-      lines.push(`| RSS after load MiB | ${main.map((s) => fmt(rss(s.id), 0)).join(' | ')} | ${lokstras.flatMap((l) => refs.map((r) => (Number.isFinite(rss(l.id) - rss(r)) ? `${rss(l.id) - rss(r) >= 0 ? '+' : ''}${fmt(rss(l.id) - rss(r), 0)} MiB` : '—'))).join(' | ')} |`);
+      lines.push(`| startup ms | ${main.map((s) => fmt(startup(s.id), 0)).join(' | ')} | ${pairs.map(([l, r]) => ratio(startup(l.id), startup(r))).join(' | ')} |`);
+      lines.push(`| RSS after load MiB | ${main.map((s) => fmt(rss(s.id), 0)).join(' | ')} | ${pairs.map(([l, r]) => (Number.isFinite(rss(l.id) - rss(r)) ? `${rss(l.id) - rss(r) >= 0 ? '+' : ''}${fmt(rss(l.id) - rss(r), 0)} MiB` : '—')).join(' | ')} |`);
     }
     lines.push('');
   };
@@ -255,6 +268,7 @@ function render(o: Options, res: Results, env: Record<string, string>): string {
     lines.push('');
   }
   lines.push('"Lokstra + mw": the sample\'s middleware on every route — the built-ins of its `admin` app in lokstra.config.yaml (recovery, request_id, request_logger, slow_request_logger, cors, compression, body_limit, security_headers, timeout; log level warn, so request log lines are built but not written) and `response_time` from samples/users-api.');
+  if (has('lokstra-builtins') || has('fastify-plugins')) lines.push('"Lokstra + built-ins": request_id, request_logger, cors, security_headers, compression (log level warn). "Fastify + plugins", its peer: the raw Fastify server with genReqId + x-request-id echoed, Fastify\'s request log through pino at warn, @fastify/cors (same origins), @fastify/helmet and @fastify/compress with their defaults.');
   lines.push('"background cores": CPU used by other processes on the machine while a sample was measured (the machine is shared); samples with a high value are less trustworthy.');
   lines.push('Lokstra answers in its envelope (`{"code":"OK","success":true,"data":…}`); the other servers send the bare object.');
   return lines.join('\n');

@@ -64,3 +64,54 @@ export async function verifyServer(label: string, port: number, envelope: boolea
 }
 
 export const CHECK_COUNT = CHECKS.length;
+
+interface HeaderCheck {
+  name: string;
+  method: 'GET' | 'OPTIONS';
+  path: string;
+  headers: Record<string, string>;
+  status: number;
+  /** Expected response headers; `undefined` = must be absent, a RegExp = must match. */
+  expect: Record<string, string | RegExp | undefined>;
+}
+
+const ALLOWED = 'https://a.admin.example.com';
+/** What the middleware variants ("Lokstra + built-ins", "Fastify + plugins") must both do. */
+const MIDDLEWARE_CHECKS: HeaderCheck[] = [
+  { name: 'request id generated', method: 'GET', path: '/hello', headers: {}, status: 200, expect: { 'x-request-id': /^[A-Za-z0-9._:-]+$/ } },
+  { name: 'client request id echoed', method: 'GET', path: '/hello', headers: { 'x-request-id': 'bench-42' }, status: 200, expect: { 'x-request-id': 'bench-42' } },
+  {
+    name: 'cors: allowed origin (pattern)', method: 'GET', path: '/users/1', headers: { origin: ALLOWED }, status: 200,
+    expect: { 'access-control-allow-origin': ALLOWED, 'access-control-allow-credentials': 'true', 'access-control-expose-headers': 'x-request-id', vary: /origin/i },
+  },
+  { name: 'cors: other origin gets no CORS headers', method: 'GET', path: '/hello', headers: { origin: 'https://admin.example.com.evil.net' }, status: 200, expect: { 'access-control-allow-origin': undefined } },
+  {
+    name: 'cors: preflight', method: 'OPTIONS', path: '/users', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' }, status: 204,
+    expect: { 'access-control-allow-origin': 'http://localhost:5173', 'access-control-allow-methods': /POST/, 'access-control-max-age': '86400' },
+  },
+  {
+    name: 'helmet defaults', method: 'GET', path: '/hello', headers: {}, status: 200,
+    expect: { 'x-content-type-options': 'nosniff', 'x-frame-options': 'SAMEORIGIN', 'strict-transport-security': 'max-age=31536000; includeSubDomains', 'content-security-policy': /default-src 'self'/ },
+  },
+  { name: 'compression: small body sent as is', method: 'GET', path: '/hello', headers: { 'accept-encoding': 'gzip' }, status: 200, expect: { 'content-encoding': undefined } },
+];
+
+/** The header checks of the middleware variants: request ids, CORS, helmet, compression. Throws with all failures listed. */
+export async function verifyMiddleware(label: string, port: number): Promise<void> {
+  const failures: string[] = [];
+  for (const c of MIDDLEWARE_CHECKS) {
+    try {
+      const res = await request(port, c.method, c.path, undefined, 5000, c.headers);
+      if (res.status !== c.status) throw new Error(`status ${res.status}, expected ${c.status}`);
+      for (const [name, want] of Object.entries(c.expect)) {
+        const got = res.headers[name];
+        const text = Array.isArray(got) ? got.join(', ') : got;
+        const ok = want === undefined ? text === undefined : want instanceof RegExp ? text !== undefined && want.test(text) : text === want;
+        if (!ok) throw new Error(`${name}: ${String(text)}, expected ${want === undefined ? 'none' : String(want)}`);
+      }
+    } catch (err) {
+      failures.push(`  ${c.name} (${c.method} ${c.path}): ${(err as Error).message}`);
+    }
+  }
+  if (failures.length > 0) throw new Error(`${label} failed middleware verification:\n${failures.join('\n')}`);
+}

@@ -1,6 +1,7 @@
 // Lokstra: a decorated controller booted with Lokstra.run, as a user writes it.
 //   node dist/servers/lokstra.js                 the three routes
 //   node dist/servers/lokstra.js --middleware    + the sample's middleware (see SAMPLE_MIDDLEWARE)
+//   node dist/servers/lokstra.js --builtins      + the built-ins that Fastify + plugins mirrors (shared/middleware.ts)
 //   node dist/servers/lokstra.js --routes=1000   + generated filler controllers, N routes in all
 import 'reflect-metadata';
 import {
@@ -8,6 +9,7 @@ import {
   type LokstraConfig, type MiddlewareFn,
 } from 'lokstra';
 import { CreateUserDto } from '../shared/dto';
+import { BUILTIN_MIDDLEWARE, CORS_ORIGINS } from '../shared/middleware';
 import { portFromEnv } from '../shared/routes';
 import { UserStore } from '../shared/users';
 
@@ -56,6 +58,7 @@ const sampleExtras = defineModule({ name: 'sample.extras', middleware: { respons
 
 const args = process.argv.slice(2);
 const withMiddleware = args.includes('--middleware');
+const withBuiltins = args.includes('--builtins');
 /**
  * The sample's middleware: the built-ins of the `admin` app in lokstra.config.yaml, same order and
  * config, plus the `response_time` of its `api` app. Left out: `admin_token` (it would answer 401) and
@@ -67,7 +70,7 @@ const SAMPLE_MIDDLEWARE = [
   'request_id',
   'request_logger',
   { name: 'slow_request_logger', config: { threshold: '1s' } },
-  { name: 'cors', config: { allowed_origins: ['http://localhost:5173', 'https://*.admin.example.com'], allow_credentials: true, exposed_headers: ['x-request-id'] } },
+  { name: 'cors', config: { allowed_origins: CORS_ORIGINS, allow_credentials: true, exposed_headers: ['x-request-id'] } },
   'compression',
   { name: 'body_limit', config: { max_size: '64kb' } },
   'security_headers',
@@ -85,7 +88,7 @@ const config: LokstraConfig = {
     name: 'bench',
     address: `127.0.0.1:${portFromEnv()}`,
     controllers: [HelloController, UserController, ...fillers],
-    middleware: withMiddleware ? SAMPLE_MIDDLEWARE : [],
+    middleware: withMiddleware ? SAMPLE_MIDDLEWARE : withBuiltins ? BUILTIN_MIDDLEWARE : [],
   }],
 };
 
