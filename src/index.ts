@@ -35,7 +35,7 @@ export { HTTP_CONTRIBUTION } from './metadata/types';
 export type {
   HttpContribution, ContributedRoute, LifecycleState,
   HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory, MiddlewareFactoryEnv, MiddlewareDefinition,
-  ModuleDefinition, ModuleRef, DefinedModule, ServiceFactory, ServiceFactoryContext, Token, Class,
+  ModuleDefinition, ModuleRef, DefinedModule, Provider, ServiceFactory, ServiceFactoryContext, Token, Class,
 } from './metadata/types';
 export { createLoggerService, type LoggerService, type LogLevel } from './services/logger';
 export { toFastifyLogger, type FastifyLoggerAdapter, type FastifyLoggerOptions, type PinoLevel, type PinoLogFn } from './services/fastify-logger';
@@ -45,7 +45,7 @@ export {
 } from './services/dbpool-pg/index';
 export { mapRedisError, type RedisService } from './services/redis/index';
 export { MemoryKvStore, RedisKvStore, type KvStore, type Ttl, type MemoryKvStoreOptions, type RedisKvStoreOptions } from './services/kvstore/index';
-export { UNMATCHED_ROUTE, METRICS_HANDLER, type MetricsService } from './services/metrics/index';
+export { UNMATCHED_ROUTE, OTHER_METHOD, METRICS_HANDLER, type MetricsService } from './services/metrics/index';
 export {
   HEALTH_CHECK, HEALTH_HANDLERS,
   type HealthService, type HealthCheck, type HealthCheckFn, type HealthCheckProvider, type HealthCheckResult, type HealthStatus,

@@ -12,12 +12,14 @@ export interface Settings {
   handlerTimeout: number;
   headersTimeout: number;
   keepAliveTimeout: number;
+  sendTimeout: number;
   maxHeaderSize: number;
   bodyLimit: number;
   maxParamLength: number;
   maxJsonDepth: number;
   maxStringLength: number;
   maxArrayLength: number;
+  maxObjectKeys: number;
   trustProxy: boolean | number | string | string[];
   ignoreTrailingSlash: boolean;
 }
@@ -32,12 +34,14 @@ export const DEFAULT_SETTINGS = {
   handlerTimeout: 0,
   headersTimeout: 10_000,
   keepAliveTimeout: 5_000,
+  sendTimeout: 60_000,
   maxHeaderSize: 16 * 1024,
   bodyLimit: 1024 * 1024,
   maxParamLength: 500,
   maxJsonDepth: 64,
   maxStringLength: 256 * 1024,
   maxArrayLength: 10_000,
+  maxObjectKeys: 1000,
   trustProxy: false,
   ignoreTrailingSlash: true,
 } as const satisfies Settings;
@@ -68,12 +72,14 @@ export function resolveSettings(g: GlobalSettingConfig = {}): Settings {
     handlerTimeout: duration(g.handler_timeout, 'handler_timeout', d.handlerTimeout),
     headersTimeout: duration(g.headers_timeout, 'headers_timeout', d.headersTimeout),
     keepAliveTimeout: duration(g.keep_alive_timeout, 'keep_alive_timeout', d.keepAliveTimeout),
+    sendTimeout: duration(g.send_timeout, 'send_timeout', d.sendTimeout),
     maxHeaderSize: size(g.max_header_size, 'max_header_size', d.maxHeaderSize),
     bodyLimit: size(g.body_limit, 'body_limit', d.bodyLimit),
     maxParamLength: g.max_param_length ?? d.maxParamLength,
     maxJsonDepth: g.max_json_depth ?? d.maxJsonDepth,
     maxStringLength: g.max_string_length ?? d.maxStringLength,
     maxArrayLength: g.max_array_length ?? d.maxArrayLength,
+    maxObjectKeys: g.max_object_keys ?? d.maxObjectKeys,
     trustProxy: g.trust_proxy ?? d.trustProxy,
     ignoreTrailingSlash: g.ignore_trailing_slash ?? d.ignoreTrailingSlash,
   };

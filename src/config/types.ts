@@ -13,6 +13,7 @@ export interface GlobalSettingConfig {
   handler_timeout?: string | number;
   headers_timeout?: string | number;
   keep_alive_timeout?: string | number;
+  send_timeout?: string | number;
   start_timeout?: string | number;
   max_header_size?: string | number;
   body_limit?: string | number;
@@ -20,6 +21,7 @@ export interface GlobalSettingConfig {
   max_json_depth?: number;
   max_string_length?: number;
   max_array_length?: number;
+  max_object_keys?: number;
   trust_proxy?: boolean | number | string | string[];
   ignore_trailing_slash?: boolean;
 }

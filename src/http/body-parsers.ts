@@ -8,14 +8,18 @@ export interface BodyLimits {
   maxDepth: number;
   maxStringLength: number;
   maxArrayLength: number;
+  /** Most keys in one object (default 1,000): a wide object costs in every later step (binding, validation, logging). */
+  maxObjectKeys?: number;
 }
+
+const DEFAULT_MAX_OBJECT_KEYS = 1000;
 
 /**
  * Walks a parsed body without recursion: nesting deeper than `maxDepth`, NUL in strings or keys,
- * and prototype keys are rejected with a 400 (never a stack overflow or a polluted object).
+ * objects wider than `maxObjectKeys` and prototype keys are rejected with a 400 (never a stack overflow or a polluted object).
  */
 export function checkParsedBody(value: unknown, limits: BodyLimits): string | undefined {
-  const { maxDepth, maxStringLength, maxArrayLength } = limits;
+  const { maxDepth, maxStringLength, maxArrayLength, maxObjectKeys = DEFAULT_MAX_OBJECT_KEYS } = limits;
   const stack: [unknown, number][] = [[value, 1]];
   while (stack.length > 0) {
     const [node, depth] = stack.pop() as [unknown, number];
@@ -31,7 +35,9 @@ export function checkParsedBody(value: unknown, limits: BodyLimits): string | un
       for (const item of node) stack.push([item, depth + 1]);
       continue;
     }
-    for (const key of Object.keys(node)) {
+    const keys = Object.keys(node);
+    if (keys.length > maxObjectKeys) return `an object has more than ${maxObjectKeys} keys`;
+    for (const key of keys) {
       if (isForbiddenKey(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replaceAll('\u0000', '\\0'))} is not allowed`;
       stack.push([(node as Record<string, unknown>)[key], depth + 1]);
     }

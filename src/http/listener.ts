@@ -23,6 +23,7 @@ import { redactUrl, safeLogValue } from '../middleware/log-safety';
 import { runInRequestScope } from '../internal/request-scope';
 import { badRequestLine, parseQueryString } from './request-line';
 import { toFastifyLogger } from '../services/fastify-logger';
+import { installSendTimeout } from './send-timeout';
 import type { Logger } from '../services/logger';
 
 /** What a listener needs besides its routes. */
@@ -123,6 +124,7 @@ export class Listener {
       },
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
     }) as unknown as FastifyInstance;
+    installSendTimeout(this.fastify, s.sendTimeout);
     registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength, maxObjectKeys: s.maxObjectKeys });
     registerRequestGuards(this.fastify);
     this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));

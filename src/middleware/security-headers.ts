@@ -37,6 +37,8 @@ export const securityHeaders: FastifyMiddleware = {
     } catch (err) {
       throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name: 'security_headers', detail: (err as Error).message });
     }
-    return { options: { helmet: options } };
+    // `config.helmet` too: the not-found handler gets the app's route config but no onRoute pass,
+    // and @fastify/helmet reads its route options from config — so unmatched 404s get the headers.
+    return { options: { helmet: options, config: { helmet: options } } };
   },
 };

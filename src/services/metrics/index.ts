@@ -28,7 +28,7 @@ export interface MetricsService {
 }
 
 /** Config keys of `lokstra.metrics` (kept equal to the schema's by a test). */
-export const METRICS_CONFIG_KEYS = ['path', 'address', 'apps', 'default_metrics', 'prefix', 'buckets'] as const;
+export const METRICS_CONFIG_KEYS = ['path', 'address', 'apps', 'default_metrics', 'prefix', 'buckets', 'middleware'] as const;
 
 /** The named handler serving the exposition text (routable by hand, e.g. behind an auth middleware). */
 export const METRICS_HANDLER = 'metrics';
@@ -36,11 +36,18 @@ export const METRICS_HANDLER = 'metrics';
 /** The `route` label of requests that matched no route (404s, 405s): one series, whatever the URL. */
 export const UNMATCHED_ROUTE = 'unmatched';
 
+/** The `method` label of requests whose method is not one of the nine standard ones (PROPFIND, MKCOL…). */
+export const OTHER_METHOD = 'other';
+
+const STANDARD_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE', 'CONNECT']);
+
 interface MetricsOptions {
   name: string;
   path: string;
   address: string | undefined;
   apps: string[] | undefined;
+  /** `false`: the endpoint skips the app's middleware. */
+  appMiddleware: boolean;
   defaultMetrics: boolean;
   prefix: string;
   buckets: number[] | undefined;
@@ -106,19 +113,20 @@ class PromMetricsService implements MetricsService {
   }
 
   // The route label is the template Fastify matched (`/orders/:id`), never the raw URL: random
-  // paths must not create series. Unmatched requests share UNMATCHED_ROUTE.
+  // paths must not create series. Unmatched requests share UNMATCHED_ROUTE; methods outside the
+  // standard nine share OTHER_METHOD (Node's parser accepts ~35 methods, WebDAV's included).
   private record(req: HookRequest, reply: HookReply): void {
-    const labels = { method: req.method, route: req.routeOptions.url ?? UNMATCHED_ROUTE, status: String(reply.statusCode) };
+    const labels = { method: STANDARD_METHODS.has(req.method) ? req.method : OTHER_METHOD, route: req.routeOptions.url ?? UNMATCHED_ROUTE, status: String(reply.statusCode) };
     this.requests.inc(labels);
     this.duration.observe(labels, reply.elapsedTime / 1000);
   }
 
   [HTTP_CONTRIBUTION](): HttpContribution {
-    const { path, address, apps } = this.options;
+    const { path, address, apps, appMiddleware } = this.options;
     const handler = METRICS_HANDLER;
     return {
       handlers: { [handler]: async (ctx: { raw(type: string, payload: string): unknown }) => ctx.raw(this.contentType, await this.metrics()) },
-      routes: address === undefined ? [{ method: 'GET', path, handler, ...(apps ? { apps } : {}) }] : [],
+      routes: address === undefined ? [{ method: 'GET', path, handler, ...(apps ? { apps } : {}), ...(appMiddleware ? {} : { middleware: false as const }) }] : [],
       onListener: (fastify: { addHook(name: 'onResponse', fn: (req: HookRequest, reply: HookReply, done: () => void) => void): void }) => {
         fastify.addHook('onResponse', (req, reply, done) => {
           this.record(req, reply);
@@ -164,7 +172,8 @@ class PromMetricsService implements MetricsService {
 /**
  * The `lokstra.metrics` factory: `path` (default `/metrics`), `address` (serve the endpoint on its
  * own port instead of the apps'), `apps` (where to mount it; default the first app),
- * `default_metrics` (process metrics, default true), `prefix` (metric names), `buckets` (seconds).
+ * `default_metrics` (process metrics, default true), `prefix` (metric names), `buckets` (seconds),
+ * `middleware` (`false`: the endpoint skips the app's middleware, e.g. auth).
  */
 export function metricsFactory(config: Record<string, unknown>, ctx: ServiceFactoryContext): MetricsService {
   const c = serviceConfig(ctx.name, config, METRICS_CONFIG_KEYS);
@@ -177,6 +186,7 @@ export function metricsFactory(config: Record<string, unknown>, ctx: ServiceFact
   return new PromMetricsService({
     name: ctx.name, path, address, prefix,
     apps: c.stringList('apps'),
+    appMiddleware: c.bool('middleware', true),
     defaultMetrics: c.bool('default_metrics', true),
     buckets: c.numberList('buckets'),
   });
