@@ -1,11 +1,12 @@
-import { plainToInstance } from 'class-transformer';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import { getMetadataStorage } from 'class-validator';
 import { metadata } from '../../metadata/store';
 import type { BindSource } from '../../metadata/types';
-import type { Class, Newable } from '../../internal/types';
+import type { Class } from '../../internal/types';
 import { convertJson, convertString, FAIL, type TargetType } from './convert';
 import type { FieldErrorCollector } from './errors';
+import { fastPathEnabled } from './fast-validator';
+import { compileInstantiate, type Instantiate } from './instantiate';
 import type { RequestSources } from './sources';
 import { resolveTarget } from './target-type';
 import { checkDtoMetadata, MetadataWarnings, type BootWarn, type DeclaredMember } from './type-warnings';
@@ -26,6 +27,8 @@ export interface DtoPlan {
   /** No declared property at all: a pure shape class that takes the whole body. */
   shapeOnly: boolean;
   validator: DtoValidator | undefined;
+  /** Builds the instance: `new cls()` + assignment when class-transformer adds nothing, else `plainToInstance`. */
+  instantiate: Instantiate;
   /** The cache nested DTO plans are taken from (nested classes are checked field by field too). */
   plans: DtoPlanCache;
 }
@@ -64,7 +67,8 @@ export function compileDto(cls: Class, plans: DtoPlanCache = new DtoPlanCache())
     property, source, key, required,
     target: withNestedType(resolveTarget(metadata.designType(proto, property), options, rules.hints.get(property)), cls, property),
   }));
-  return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules), plans };
+  const instantiate = compileInstantiate(cls, fastPathEnabled());
+  return { cls, fields, shapeOnly: fields.length === 0, validator: buildValidator(cls, rules), instantiate, plans };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -157,7 +161,7 @@ export function bindDto(plan: DtoPlan, src: RequestSources, scope: BindScope, er
   // Fields that failed conversion keep their conversion message; other fields are still validated,
   // so one request reports every problem.
   errors.sealConversionFailures();
-  const instance = plainToInstance(plan.cls as Newable, plain) as object;
+  const instance = plan.instantiate(plain);
   if (!validate || plan.validator === undefined) return instance;
   const done = plan.validator(instance, errors);
   return done instanceof Promise ? done.then(() => instance) : instance;

@@ -5,6 +5,7 @@ import { isSecretKey } from '../../internal/secrets';
 import type { Class } from '../../internal/types';
 import type { ScalarKind } from './convert';
 import type { FieldErrorCollector } from './errors';
+import { compileFastCheck, fastPathEnabled } from './fast-validator';
 
 const OPTIONS: ValidatorOptions = {
   whitelist: true,
@@ -63,7 +64,12 @@ export function buildValidator(cls: Class, info: RuleInfo = inspectRules(cls)): 
   if (info.isAsync) {
     return async (instance, errors) => collect(await validate(instance, OPTIONS), errors);
   }
-  return (instance, errors) => collect(validateSync(instance, OPTIONS), errors);
+  const slow: DtoValidator = (instance, errors) => collect(validateSync(instance, OPTIONS), errors);
+  // The fast path only decides "valid"; any failure (or an earlier conversion error) runs
+  // class-validator, so error envelopes are class-validator's own.
+  const fast = fastPathEnabled() ? compileFastCheck(cls) : undefined;
+  if (fast === undefined) return slow;
+  return (instance, errors) => (errors.empty && fast(instance) ? undefined : slow(instance, errors));
 }
 
 function collect(list: ValidationError[], errors: FieldErrorCollector, prefix = '', parentIsArray = false): void {
