@@ -151,6 +151,7 @@ export class Lokstra {
     const container = new ServiceContainer();
     for (const app of apps) collectMounts(app, this.registry);
     for (const svc of this.registry.services) container.addClass(svc);
+    for (const p of this.registry.providers) container.addProvider(p);
     for (const ctl of this.registry.controllers.values()) container.addClass(ctl as never, { controller: true });
     declareConfigServices(cfg.services ?? [], this.registry, container);
     bindModuleSettings(cfg, this.registry, container, source);
@@ -160,7 +161,7 @@ export class Lokstra {
     const lifecycle = { ready: false, shuttingDown: false };
     try {
       await createConfigServices(cfg.services ?? [], this.registry, container, { lifecycle, apps: apps.map((a) => a.name) });
-      container.createSingletons();
+      await container.createSingletons();
       await startAll(container.created, settings.startTimeout, started);
       const contributions = gatherContributions(container.created, this.registry);
       mountContributedRoutes(apps, contributions);

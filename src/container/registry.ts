@@ -2,7 +2,8 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
 import { isDefinedModule } from '../metadata/defined-module';
 import { metadata } from '../metadata/store';
-import type { MiddlewareFactory, ModuleDefinition, ModuleRef, ServiceFactory } from '../metadata/types';
+import type { MiddlewareFactory, ModuleDefinition, ModuleRef, Provider, ServiceFactory } from '../metadata/types';
+import { checkProvider } from './providers';
 import type { Class, Newable } from '../internal/types';
 import type { FastifyMiddleware } from '../middleware/types';
 
@@ -74,6 +75,8 @@ export class Registry {
   readonly controllers = new Map<string, Class>();
   readonly modules = new Map<string, ModuleRecord>();
   readonly services: Newable[] = [];
+  /** Module `providers` other than plain classes (those go to `services`), in registration order. */
+  readonly providers: Exclude<Provider, Class>[] = [];
   private readonly seenModules = new Set<unknown>();
 
   /** Registers a named handler. */
@@ -145,6 +148,10 @@ export class Registry {
     this.unique(this.modules, 'module', name);
     for (const imported of def.imports ?? []) this.module(imported);
     for (const svc of def.services ?? []) this.service(svc as Newable);
+    for (const p of def.providers ?? []) {
+      if (typeof p === 'function') this.service(p as Newable);
+      else this.providers.push(checkProvider(p, name));
+    }
     for (const ctl of def.controllers ?? []) this.controller(ctl);
     for (const [n, fn] of Object.entries(def.handlers ?? {})) this.handler(n, fn);
     for (const [n, m] of Object.entries(def.middleware ?? {})) {

@@ -1,12 +1,13 @@
 import { Container } from 'inversify';
 import { LokstraError } from '../errors/lokstra-error';
-import { isLazyToken } from '../metadata/lazy-token';
+import { isLazyToken, isThunk, lazyToken } from '../metadata/lazy-token';
 import { metadata } from '../metadata/store';
 import type { Scope } from '../metadata/types';
 import { tokenName, type Class, type Newable, type Token } from '../internal/types';
 import { topoSort } from './graph';
 import { toResolveError } from './inversify-errors';
 import type { CreatedService } from './lifecycle';
+import type { ProviderObject } from './providers';
 
 /** One thing the container builds: a class (its key), or a provider bound under its `provide` token. */
 interface Entry {
@@ -17,6 +18,8 @@ interface Entry {
   controller: boolean;
   /** The class whose metadata gives the dependencies and which is constructed (class entries). */
   cls: Newable | undefined;
+  /** A `useFactory` provider: called with its `inject` tokens resolved. */
+  factory?: { fn: (...deps: unknown[]) => unknown; inject: readonly unknown[] };
 }
 
 /** Options of {@link ServiceContainer.addClass}. */
@@ -33,19 +36,23 @@ export interface ScopeResolver {
 
 const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Symbol, Promise, undefined]);
 
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}
+
 const CYCLE_HINT = ' (constructors that need each other cannot be built: move what both need into a third service,'
   + ' or have one side resolve the other later, e.g. ctx.container.get(…) in a handler)';
 
 // The token of constructor parameter #i: `@Inject` (a lazy `() => Class` read now, at boot) or the declared type.
-function tokenAt(cls: Newable, i: number, injected: unknown, declared: unknown): Token {
+function tokenAt(consumer: string, i: number, injected: unknown, declared: unknown): Token {
   const lazy = isLazyToken(injected);
   const token = (lazy ? injected.resolve() : injected ?? declared) as Token | undefined;
   if (lazy && (token === undefined || token === null)) {
-    throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: cls.name, detail: `constructor parameter #${i}: @Inject(() => …) returned ${String(token)} at boot` });
+    throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: consumer, detail: `constructor parameter #${i}: @Inject(() => …) returned ${String(token)} at boot` });
   }
   if (token === undefined || (PRIMITIVES.has(token) && injected === undefined)) {
     throw new LokstraError('LKS_ERR_DI_RESOLVE', {
-      token: cls.name,
+      token: consumer,
       detail: token === Function
         ? `constructor parameter #${i} has type Function: its class was likely imported with 'import type' (which leaves no runtime class for the metadata); import it as a value, or add @Inject(token)`
         : `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`
@@ -85,6 +92,18 @@ export class ServiceContainer {
     if (this.names.has(name) || this.pending.has(name)) throw new LokstraError('LKS_ERR_DI_DUPLICATE', { kind: 'service', name: tokenName(name) });
     entry.names.push(name);
     this.names.set(name, entry.key);
+  }
+
+  /** Registers a module provider (`useValue`, `useFactory` or `useClass`) under its `provide` token. */
+  addProvider(p: ProviderObject): void {
+    if (this.isKnown(p.provide)) throw new LokstraError('LKS_ERR_DI_DUPLICATE', { kind: 'provider', name: tokenName(p.provide) });
+    if ('useValue' in p) {
+      this.bindValue(p.provide, p.useValue);
+      return;
+    }
+    const base = { key: p.provide, scope: p.scope ?? 'singleton', names: [], deps: [], controller: false };
+    if ('useFactory' in p) this.entries.set(p.provide, { ...base, cls: undefined, factory: { fn: p.useFactory, inject: p.inject ?? [] } });
+    else this.entries.set(p.provide, { ...base, scope: p.scope ?? metadata.getService(p.useClass)?.scope ?? 'singleton', cls: p.useClass as Newable });
   }
 
   /** Declares a named service created later (YAML/factory), so dependencies on it validate. */
@@ -139,6 +158,12 @@ export class ServiceContainer {
   private applyOverride(token: Token, value: unknown): boolean {
     const entry = this.entryFor(token);
     const known = entry !== undefined || this.pending.has(token as string) || this.values.has(token);
+    if (this.values.has(token)) {
+      // A value bound earlier (a useValue provider) is replaced: its lifecycle hooks must not run.
+      const replaced = this.root.get(token as never) as unknown;
+      const at = this.created.findIndex((c) => c.instance === replaced);
+      if (at >= 0) this.created.splice(at, 1);
+    }
     if (entry !== undefined) {
       this.entries.delete(entry.key);
       for (const t of [entry.key, ...entry.names]) this.bindConstant(t, value);
@@ -160,22 +185,29 @@ export class ServiceContainer {
   }
 
   private resolveDeps(entry: Entry): void {
+    if (entry.factory !== undefined) {
+      entry.factory.inject.forEach((raw, i) => entry.deps.push(this.requireDep(tokenName(entry.key), i, isThunk(raw) ? lazyToken(raw) : raw)));
+      return;
+    }
     const cls = entry.cls;
     if (cls === undefined) return;
     const types = metadata.paramTypes(cls);
     const injected = metadata.getInject(cls);
     const count = Math.max(types.length, cls.length, ...[...injected.keys()].map((i) => i + 1));
-    for (let i = 0; i < count; i++) {
-      const token = tokenAt(cls, i, injected.get(i), types[i]);
-      if (!this.isKnown(token) && typeof token === 'function' && metadata.getService(token) !== undefined) this.discover(token as Newable);
-      if (!this.isKnown(token)) {
-        throw new LokstraError('LKS_ERR_DI_NOT_FOUND', {
-          token: tokenName(token),
-          hint: ` (needed by ${cls.name}, parameter #${i}); registered: ${this.knownTokens().join(', ') || 'none'}`,
-        });
-      }
-      entry.deps.push(token);
+    for (let i = 0; i < count; i++) entry.deps.push(this.requireDep(cls.name, i, injected.get(i), types[i]));
+  }
+
+  // The token of a dependency, registered on the spot when it is an undeclared @Service class.
+  private requireDep(consumer: string, i: number, injected: unknown, declared?: unknown): Token {
+    const token = tokenAt(consumer, i, injected, declared);
+    if (!this.isKnown(token) && typeof token === 'function' && metadata.getService(token) !== undefined) this.discover(token as Newable);
+    if (!this.isKnown(token)) {
+      throw new LokstraError('LKS_ERR_DI_NOT_FOUND', {
+        token: tokenName(token),
+        hint: ` (needed by ${consumer}, parameter #${i}); registered: ${this.knownTokens().join(', ') || 'none'}`,
+      });
     }
+    return token;
   }
 
   // A @Service class found as a constructor parameter type is registered on the spot — or replaced,
@@ -227,7 +259,13 @@ export class ServiceContainer {
 
   private construct(entry: Entry, resolve: (token: Token) => unknown, record: boolean): unknown {
     const args = entry.deps.map(resolve);
-    const instance = new (entry.cls as Newable)(...args) as unknown;
+    const instance = entry.factory !== undefined ? entry.factory.fn(...args) : new (entry.cls as Newable)(...args) as unknown;
+    if (isThenable(instance)) {
+      // createSingletons awaits singletons; any other scope would inject a Promise.
+      if (entry.scope === 'singleton' && !record) return instance;
+      Promise.resolve(instance).catch(() => undefined);
+      throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: tokenName(entry.key), detail: 'an async useFactory must be a singleton' });
+    }
     if (record) this.created.push({ name: tokenName(entry.names[0] ?? entry.key), instance });
     return instance;
   }
@@ -246,11 +284,25 @@ export class ServiceContainer {
     for (const name of entry.names) this.root.bind(name).toDynamicValue(() => this.root.get(entry.key as never));
   }
 
-  /** Creates every singleton now, in dependency order (so `onStart` runs in that order). */
-  createSingletons(): void {
+  /**
+   * Creates every singleton now, in dependency order (so `onStart` runs in that order); an async
+   * factory is awaited before anything that depends on it is constructed.
+   */
+  async createSingletons(): Promise<void> {
     for (const key of topoSort([...this.entries.keys()], (k) => this.depKeys(k))) {
       const entry = this.entries.get(key) as Entry;
-      if (entry.scope === 'singleton' && !this.tainted.includes(entry)) this.get(key);
+      if (entry.scope !== 'singleton' || this.tainted.includes(entry)) continue;
+      if (entry.factory === undefined) {
+        this.get(key);
+        continue;
+      }
+      // Factories are called here, not through Inversify (which would hold on to a rejected Promise).
+      try {
+        const value = await this.construct(entry, (t) => this.get(t), false);
+        this.bindValue(key, value, tokenName(entry.key));
+      } catch (err) {
+        throw toResolveError(key, err);
+      }
     }
   }
 

@@ -16,6 +16,7 @@ export const ERROR_CODES = {
   LKS_ERR_DI_CYCLE: { status: 500, message: 'dependency cycle: {cycle}' },
   LKS_ERR_DI_SCOPE_MISMATCH: { status: 500, message: "singleton '{consumer}' depends on request-scoped '{dependency}'; make '{consumer}' request-scoped or inject a factory" },
   LKS_ERR_DI_UNKNOWN_FACTORY: { status: 500, message: "service '{name}' has unknown type '{type}' (at {source}); registered types: {known}" },
+  LKS_ERR_DI_PROVIDER_INVALID: { status: 500, message: "provider '{token}' of module '{module}' is invalid: {detail}" },
   LKS_ERR_DI_MODULE_REQUIRES: { status: 500, message: "module '{module}' requires service '{service}', which is not registered" },
   LKS_ERR_DECORATOR_UNBOUND_PARAM: { status: 500, message: '{target} parameter #{index} has no source decorator and its type ({type}) is neither Context nor a DTO class; add @Path/@Query/@Header/@Body/@Bind/@Ctx' },
   LKS_ERR_DECORATOR_MISSING_NAME: { status: 500, message: '{target} parameter #{index}: @{decorator}() needs a name on parameters' },

@@ -82,6 +82,11 @@ export interface ModuleDefinition {
   imports?: ModuleRef[];
   controllers?: Class[];
   services?: Class[];
+  /**
+   * NestJS-style providers: a class (like `services`), `{ provide, useValue }`,
+   * `{ provide, useFactory, inject?, scope? }` (may be async for singletons) or `{ provide, useClass, scope? }`.
+   */
+  providers?: Provider[];
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   handlers?: Record<string, (...args: any[]) => unknown>;
   middleware?: Record<string, MiddlewareFactory | MiddlewareDefinition>;
@@ -93,6 +98,23 @@ export interface ModuleDefinition {
    */
   settings?: Class | Record<string, unknown>;
 }
+
+/**
+ * What a module provides under a token: a class, a ready value, a factory's result (its `inject`
+ * tokens resolved and passed in order; `() => Class` is lazy) or an instance of another class.
+ * @example
+ * providers: [
+ *   { provide: 'app.name', useValue: 'shop' },
+ *   { provide: Mailer, useClass: SmtpMailer },
+ *   { provide: 'db', inject: [DbSettings], useFactory: async (s: DbSettings) => connect(s.url) },
+ * ]
+ */
+export type Provider =
+  | Class
+  | { provide: Token; useValue: unknown }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  | { provide: Token; useFactory: (...deps: any[]) => unknown; inject?: (Token | (() => Class))[]; scope?: Scope }
+  | { provide: Token; useClass: Class; scope?: Scope };
 
 /** A module class or a `defineModule` object. */
 export type ModuleRef = Class | DefinedModule;
