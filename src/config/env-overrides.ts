@@ -1,5 +1,6 @@
 import { parse } from 'yaml';
 import { LokstraError } from '../errors/lokstra-error';
+import { isSecretKey } from '../internal/secrets';
 import { setPosition } from './positions';
 import type { LokstraConfig } from './types';
 
@@ -16,10 +17,27 @@ function scalar(text: string): unknown {
   }
 }
 
+const FLOW = /^\s*(\[[\s\S]*\]|\{[\s\S]*\})\s*$/;
+
+// `[cors, request_id]`, `["a", {"name": "cors"}]`, `{ dsn: …, max: 3 }`: a list or map as a JSON or
+// YAML flow value. Secret-looking keys keep their text (a password may start with `[`).
+function value(text: string, key: string, variable: string): unknown {
+  if (isSecretKey(key) || !FLOW.test(text)) return scalar(text);
+  let parsed: unknown;
+  try {
+    parsed = parse(text, { maxAliasCount: 0 });
+  } catch (err) {
+    const detail = (err as Error).message.split('\n')[0] ?? '';
+    throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `env ${variable}`, detail: `expected a list or map as a JSON or YAML flow value (e.g. [cors, request_id]): ${detail}` });
+  }
+  return parsed;
+}
+
 /**
  * Applies `LOKSTRA_SERVER__…`, `LOKSTRA_APPS__<name>__…`, `LOKSTRA_SERVICES__<name>__…` and
- * `LOKSTRA_MODULES__<name>__…` (double underscore between parts, list entries by name, keys
- * case-insensitive). No other `LOKSTRA_*` variable is an override.
+ * `LOKSTRA_MODULES__<name>__…` (double underscore between parts, list entries by name — or by
+ * index when no entry has that name —, keys case-insensitive). Values are YAML scalars, or lists and
+ * maps written as a JSON/YAML flow value (`[cors, request_id]`). No other `LOKSTRA_*` variable is an override.
  */
 export function applyEnvOverrides(config: LokstraConfig, env: NodeJS.ProcessEnv): void {
   for (const [variable, raw] of Object.entries(env)) {
@@ -39,7 +57,7 @@ function applyOne(config: Record<string, unknown>, section: string, rest: string
   } else {
     const list = (config[section] ?? []) as Record<string, unknown>[];
     const name = rest[0] ?? '';
-    const entry = list.find((e) => typeof e.name === 'string' && norm(e.name) === norm(name));
+    const entry = list.find((e) => typeof e.name === 'string' && norm(e.name) === norm(name)) ?? (/^\d+$/.test(name) ? list[Number(name)] : undefined);
     if (entry === undefined) {
       throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `env ${variable}`, detail: `no entry named '${name}' in ${section}` });
     }
@@ -56,7 +74,7 @@ function applyOne(config: Record<string, unknown>, section: string, rest: string
     node = (node[key] ??= {}) as Record<string, unknown>;
   }
   const last = findKey(node, keys[keys.length - 1] as string);
-  node[last] = scalar(raw);
+  node[last] = value(raw, last, variable);
   setPosition(node, last, { file: `env ${variable}`, line: 0, col: 0 });
 }
 
