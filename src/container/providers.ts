@@ -1,5 +1,5 @@
 import { LokstraError } from '../errors/lokstra-error';
-import { tokenName, type Class, type Token } from '../internal/types';
+import { tokenName, type Class } from '../internal/types';
 import type { Provider, Scope } from '../metadata/types';
 
 /** A `{ provide, use… }` provider (plain classes are registered as services). */
