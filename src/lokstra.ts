@@ -320,6 +320,8 @@ function mountContributedRoutes(apps: App[], contributions: GatheredContribution
       app.handle(r.method, r.path, r.handler);
       const def = app.routes[app.routes.length - 1];
       if (def) def.source = `service ${r.service}`;
+      // `middleware: false` (health `mount.middleware`, metrics `middleware`): probes skip app auth.
+      if (def && r.middleware === false) def.override = true;
     }
   }
 }

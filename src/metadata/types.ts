@@ -179,6 +179,8 @@ export interface ContributedRoute {
   path: string;
   /** A handler name (from `handlers` of the same contribution, or any registered one). */
   handler: string;
+  /** `false`: the route skips the app's middleware (probes behind app auth). Default: the app's middleware applies. */
+  middleware?: false;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { HealthCheck, HealthReport } from './types';
 
 /** Config keys of `lokstra.health_check` and of its `mount` and `checks[]` entries (kept equal to the schema's by a test). */
 export const HEALTH_CONFIG_KEYS = ['mount', 'timeout', 'checks'] as const;
-export const HEALTH_MOUNT_KEYS = ['apps', 'prefix'] as const;
+export const HEALTH_MOUNT_KEYS = ['apps', 'prefix', 'middleware'] as const;
 export const HEALTH_CHECK_KEYS = ['name', 'type', 'critical', 'enabled', 'timeout', 'path', 'min_free', 'max_heap_ratio', 'max_rss'] as const;
 
 /** Names of the handlers the health service registers (route them by hand with `mount: { apps: [] }`). */
@@ -34,11 +34,13 @@ function answer(ctx: HealthCtx, ok: boolean, data: unknown, message: string): Re
 class HealthCheckService extends HealthRunner {
   private readonly mountApps: string[] | undefined;
   private readonly prefix: string;
+  private readonly appMiddleware: boolean;
 
-  constructor(options: HealthRunnerOptions, mount: { apps: string[] | undefined; prefix: string }) {
+  constructor(options: HealthRunnerOptions, mount: { apps: string[] | undefined; prefix: string; middleware: boolean }) {
     super(options);
     this.mountApps = mount.apps;
     this.prefix = mount.prefix;
+    this.appMiddleware = mount.middleware;
   }
 
   onStart(): void {
@@ -48,7 +50,7 @@ class HealthCheckService extends HealthRunner {
   [HTTP_CONTRIBUTION](): HttpContribution {
     const h = HEALTH_HANDLERS;
     const base = this.prefix === '/' ? '' : this.prefix;
-    const apps = this.mountApps === undefined ? {} : { apps: this.mountApps };
+    const apps = { ...(this.mountApps === undefined ? {} : { apps: this.mountApps }), ...(this.appMiddleware ? {} : { middleware: false as const }) };
     return {
       handlers: {
         [h.health]: async (ctx: HealthCtx) => {
@@ -126,7 +128,7 @@ function normalizePrefix(c: ConfigReader): string {
 
 /**
  * The `lokstra.health_check` factory: `mount` (`apps`, default the first app — `[]` mounts nothing;
- * `prefix`, default `/health`), `timeout` per check (default 2s), `checks` (built-in memory/disk
+ * `prefix`, default `/health`; `middleware: false` skips the app's middleware), `timeout` per check (default 2s), `checks` (built-in memory/disk
  * settings, and `critical`/`enabled`/`timeout` of any check by name).
  */
 export function healthCheckFactory(config: Record<string, unknown>, ctx: ServiceFactoryContext): HealthService {
@@ -135,7 +137,7 @@ export function healthCheckFactory(config: Record<string, unknown>, ctx: Service
   const { overrides, builtins } = readChecks(c.list('checks', HEALTH_CHECK_KEYS));
   const service = new HealthCheckService(
     { lifecycle: ctx.lifecycle, timeout: c.duration('timeout', DEFAULT_TIMEOUT_MS), overrides, listServices: () => ctx.listServices() },
-    { apps: mount.stringList('apps'), prefix: normalizePrefix(mount) },
+    { apps: mount.stringList('apps'), prefix: normalizePrefix(mount), middleware: mount.bool('middleware', true) },
   );
   for (const [name, entry] of builtins) service.register({ name, check: builtinCheck(entry) });
   return service;
