@@ -22,7 +22,8 @@ export interface ConversionFailure {
 export const FAIL = Symbol('conversion-failed');
 
 const NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
+// Groups: year, month, day, hour, minute, second, fraction, zone (Z or ±hh[:]mm).
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 function scalarFromString(value: string, kind: ScalarKind, field: string, fail: (f: ConversionFailure) => void): unknown {
   if (value.includes('\u0000')) return fail({ message: `${field} must not contain NUL characters`, constraint: 'noNul' }), FAIL;
@@ -52,21 +53,43 @@ function checkNumber(n: number, kind: ScalarKind, field: string, fail: (f: Conve
   if (kind === 'integer' && !Number.isSafeInteger(n)) {
     return fail({ message: `${field} must be an integer between -(2^53-1) and 2^53-1`, constraint: 'isInt' }), FAIL;
   }
-  return n;
+  // `-0` becomes `0`: it would print as 0 yet compare unequal with Object.is and serialise as 0 anyway.
+  return n === 0 ? 0 : n;
 }
 
-// `new Date('2024-02-30')` rolls over to March 1st; a calendar date must exist as written.
-function calendarDateExists(value: string): boolean {
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number) as [number, number, number];
-  const probe = new Date(Date.UTC(y, m - 1, d));
-  return probe.getUTCFullYear() === y && probe.getUTCMonth() === m - 1 && probe.getUTCDate() === d;
+/**
+ * Parses an ISO-8601 date or date-time without `Date`'s quirks: a calendar date must exist as
+ * written (`2024-02-30` does not roll over), years 0000–0099 stay those years (`Date.UTC` would add
+ * 1900), `24:00` and out-of-range fields are refused, and a date-time without a zone is **UTC** —
+ * never the server's local time (`new Date('2024-01-02T10:00')` would be). `undefined` when invalid.
+ */
+export function parseIsoDate(value: string): Date | undefined {
+  const m = ISO_DATE.exec(value);
+  if (m === null) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1, 7).map((v) => (v === undefined ? 0 : Number(v))) as [number, number, number, number, number, number];
+  const ms = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  const offset = zoneOffsetMinutes(m[8]);
+  if (h > 23 || mi > 59 || s > 59 || offset === undefined) return undefined;
+  const date = new Date(0);
+  date.setUTCFullYear(y, mo - 1, d);
+  if (date.getUTCFullYear() !== y || date.getUTCMonth() !== mo - 1 || date.getUTCDate() !== d) return undefined;
+  date.setUTCHours(h, mi - offset, s, ms);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+// `Z` or no zone → 0 (UTC); `+07:00`/`-0530` → minutes east of UTC; hours above 23 or minutes above 59 → undefined.
+function zoneOffsetMinutes(zone: string | undefined): number | undefined {
+  if (zone === undefined || zone === 'Z') return 0;
+  const digits = zone.slice(1).replace(':', '');
+  const hours = Number(digits.slice(0, 2));
+  const minutes = Number(digits.slice(2));
+  if (hours > 23 || minutes > 59) return undefined;
+  return (zone[0] === '-' ? -1 : 1) * (hours * 60 + minutes);
 }
 
 function toDate(value: string, field: string, fail: (f: ConversionFailure) => void): unknown {
-  const date = ISO_DATE.test(value) && calendarDateExists(value) ? new Date(value) : undefined;
-  if (date === undefined || Number.isNaN(date.getTime())) {
-    return fail({ message: `${field} must be an ISO-8601 date`, constraint: 'isDate' }), FAIL;
-  }
+  const date = parseIsoDate(value);
+  if (date === undefined) return fail({ message: `${field} must be an ISO-8601 date`, constraint: 'isDate' }), FAIL;
   return date;
 }
 
