@@ -25,6 +25,7 @@ import { badRequestLine, parseQueryString } from './request-line';
 import { toFastifyLogger } from '../services/fastify-logger';
 import { installSendTimeout } from './send-timeout';
 import type { Logger } from '../services/logger';
+import { redactSecretsInText } from '../internal/redact-text';
 
 /** What a listener needs besides its routes. */
 export interface ListenerOptions {
@@ -247,8 +248,8 @@ export class Listener {
     const origin: ErrorOrigin = { kind: isInternal ? 'internal' : fromFramework && !HttpError.is(err) ? 'framework' : 'http', cause: err };
     if (isInternal) {
       const error = err instanceof Error
-        ? { name: err.name, message: safeLogValue(err.message), ...(policy.stack ? { stack: safeStack(err.stack) } : {}) }
-        : { value: safeLogValue(String(err)) };
+        ? { name: err.name, message: safeLogValue(redactSecretsInText(err.message)), ...(policy.stack ? { stack: safeStack(err.stack === undefined ? undefined : redactSecretsInText(err.stack)) } : {}) }
+        : { value: safeLogValue(redactSecretsInText(String(err))) };
       this.opts.logger.error('request failed', { requestId: req.id, method: req.method, route, url: redactUrl(req.url), error });
     }
     return { response, origin };

@@ -1,5 +1,6 @@
 import { format } from 'node:util';
 import type { Logger } from './logger';
+import { redactLogValue, redactSecretsInText } from '../internal/redact-text';
 
 /** Pino's level names, as Fastify uses them. */
 export type PinoLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -108,6 +109,9 @@ class PinoAdapter implements FastifyLoggerAdapter {
     } else {
       message = b === undefined && rest.length === 0 ? String(a) : format(a, b, ...rest);
     }
+    // Redacted here too, so a logger passed in by the user (not Lokstra's sink) never gets Fastify's secrets.
+    message = redactSecretsInText(message);
+    meta = meta === undefined ? undefined : (redactLogValue(meta) as Record<string, unknown>);
     const log = this.target();
     if (level === 'fatal') log.error(message, { ...meta, fatal: true });
     else if (level === 'trace') log.debug(message, { ...meta, trace: true });

@@ -11,6 +11,7 @@ import { createLogger, Lokstra, type LokstraHandle } from '../../src/index';
 import { redactSecretsInText } from '../../src/internal/redact-text';
 import { installFaultHooks } from './helpers/guard';
 import { LogCapture } from './helpers/app';
+import { memoryLogger } from '../helpers/memory-logger';
 import { rawGet } from './helpers/raw-http';
 
 const S = (n: number): string => `Sup3rS3cret${n}xyz`;
@@ -62,6 +63,33 @@ describe.each(['json', 'text'] as const)('secrets in messages and stacks are red
     // What helps debugging stays: user, host, the message around the secret.
     expect(text).toContain('postgres://app:[REDACTED]@db.internal:5432/shop failed');
     expect(text).toContain('hooks.example.com said no');
+  });
+});
+
+describe('a logger passed in by the user still gets Lokstra\'s error lines and Fastify\'s lines redacted', () => {
+  const log = memoryLogger();
+  let h: LokstraHandle;
+  let port = 0;
+  let fastify: FastifyInstance | undefined;
+  installFaultHooks(() => (port ? `http://127.0.0.1:${port}/health/live` : undefined));
+  beforeAll(async () => {
+    const lk = new Lokstra({ logger: log, onFastify: (f) => { fastify = f; } });
+    lk.app('api', '127.0.0.1:0').get('/fail', () => { throw secretError(); }).get('/fail-string', () => { throw `token=${S(8)}`; });
+    h = await lk.build({ services: [{ name: 'health', type: 'lokstra.health_check' }] } as never);
+    await h.listen();
+    port = Number(new URL(h.apps[0]?.url ?? '').port);
+  });
+  afterAll(() => h.close());
+
+  it('request failed lines (message, stack, thrown strings) and Fastify warnings', async () => {
+    const mark = log.lines.length;
+    expect((await rawGet(port, '/fail')).status).toBe(500);
+    expect((await rawGet(port, '/fail-string')).status).toBe(500);
+    fastify?.log.warn({ req: { method: 'GET', url: `/cb?access_token=${S(12)}` } }, `upstream https://bot:${S(13)}@hooks.example.com said no`);
+    const text = JSON.stringify(log.lines.slice(mark));
+    expect(text).toContain('request failed');
+    expect(text).toContain('hooks.example.com said no');
+    for (const n of [1, 2, 3, 4, 5, 6, 7, 8, 12, 13]) expect(text).not.toContain(S(n));
   });
 });
 
