@@ -187,7 +187,7 @@ describeWithServers('I static roots, Vary, page data and cancelled queries (issu
     it('an address rule on the page-data route sees the client address', async () => {
       expect((await getFrom(port, '127.0.0.3', '/other', { Authorization: 'Bearer admin' })).status).toBe(403);
       const ok = await getFrom(port, '127.0.0.2', '/', {});
-      expect(ok.text).toContain('ip=127.0.0.2');
+      expect(ok.text).toContain('ip&#x3D;127.0.0.2'); // HTML-escaped by the template
     });
   });
 
