@@ -31,19 +31,19 @@ function project(value: unknown, seen: WeakSet<object>): unknown {
 /**
  * Validates a config object given in code (`Lokstra.run({ apps: [...] })`) with the same JSON Schema
  * as YAML: unknown keys (with "did you mean"), wrong types and values fail with
- * `LKS_ERR_CONFIG_INVALID` naming the key path. Code values — classes, handler and middleware
+ * `LKS_ERR_CONFIG_INVALID` naming the key path (entries by name: `apps.api.adress`). Code values — classes, handler and middleware
  * functions, `defineModule` objects, instances inside `config` maps — stand for the names YAML would
  * give. The object itself is not changed; legacy Go keys are reported through `warn`.
  */
 export function validateConfigObject(config: LokstraConfig, warn: (message: string) => void = () => undefined): LokstraConfig {
   if (typeof config !== 'object' || config === null || Array.isArray(config)) {
-    validateConfig(config, warn, CONFIG_OBJECT);
+    validateConfig(config, warn, CONFIG_OBJECT, { namedEntries: true });
     return config;
   }
   const copy = project(config, new WeakSet()) as Record<string, unknown>;
   if (Array.isArray(config.modules)) {
     copy.modules = config.modules.map((m, i) => (typeof m === 'function' || isDefinedModule(m) ? { name: `(code module #${i})` } : (copy.modules as unknown[])[i]));
   }
-  validateConfig(copy as LokstraConfig, warn, CONFIG_OBJECT);
+  validateConfig(copy as LokstraConfig, warn, CONFIG_OBJECT, { namedEntries: true });
   return config;
 }

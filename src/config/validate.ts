@@ -24,8 +24,21 @@ function toPath(pointer: string): Path {
   return pointer.slice(1).split('/').map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~')).map((p) => (/^\d+$/.test(p) ? Number(p) : p));
 }
 
-function keyPath(path: Path): string {
+function indexKeyPath(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)';
+}
+
+const NAMED_SECTIONS = new Set(['apps', 'services', 'modules']);
+
+// `services.health.config.timeout` rather than `services[3].config.timeout`, where there is no file
+// line to point at (config objects): entries are named as the factories and LOKSTRA_* overrides name them.
+function namedKeyPath(config: unknown, path: Path): string {
+  const [section, index, ...rest] = path;
+  const name = typeof index === 'number' ? (get(config, [section as string, index]) as { name?: unknown } | undefined)?.name : undefined;
+  if (typeof section !== 'string' || !NAMED_SECTIONS.has(section) || typeof name !== 'string') return indexKeyPath(path);
+  if (rest.length === 0) return `${section}.${name}`;
+  const tail = indexKeyPath(rest);
+  return `${section}.${name}${typeof rest[0] === 'number' ? tail : `.${tail}`}`;
 }
 
 function describe(value: unknown, key: string | number | undefined): string {
@@ -96,7 +109,8 @@ function coerceStrings(config: unknown, errors: ErrorObject[]): boolean {
  * mean"); legacy Go keys are removed with a warning. Throws `LKS_ERR_CONFIG_INVALID` listing each
  * problem with file:line:col and key path; secret values are never printed.
  */
-export function validateConfig(config: LokstraConfig, warn: (message: string) => void = () => undefined, fallback = 'config'): LokstraConfig {
+export function validateConfig(config: LokstraConfig, warn: (message: string) => void = () => undefined, fallback = 'config', options: { namedEntries?: boolean } = {}): LokstraConfig {
+  const keyPath = options.namedEntries === true ? (path: Path): string => namedKeyPath(config, path) : indexKeyPath;
   stripLegacy(config, [], warn, fallback);
   const validate = validator();
   let ok = validate(config);
@@ -119,7 +133,7 @@ function stripLegacy(node: unknown, path: Path, warn: (m: string) => void, fallb
   for (const key of Object.keys(node)) {
     const here = [...path, Array.isArray(node) ? Number(key) : key];
     if (!Array.isArray(node) && LEGACY_KEYS.has(key) && path.length <= 2) {
-      warn(`${formatPosition(positionOf(node, [key]), fallback)} ${keyPath(here)}: '${key}' is a Go Lokstra key with no meaning here; ignored`);
+      warn(`${formatPosition(positionOf(node, [key]), fallback)} ${indexKeyPath(here)}: '${key}' is a Go Lokstra key with no meaning here; ignored`);
       delete (node as Record<string, unknown>)[key];
       continue;
     }

@@ -25,15 +25,15 @@ describe('config objects: the same schema as YAML', () => {
   it('rejects a misspelt app key with its key path and a suggestion, before listening', async () => {
     const err = await bootError({ apps: [{ name: 'api', adress: ':0' }] }, true);
     expect(err.code).toBe('LKS_ERR_CONFIG_INVALID');
-    expect(err.message).toMatch(/config object apps\[0\]\.adress: unknown key 'adress' \(did you mean 'address'\?\)/);
+    expect(err.message).toMatch(/config object apps\.api\.adress: unknown key 'adress' \(did you mean 'address'\?\)/);
   });
 
   it.each([
     ['a misspelt global setting', { server: { global_setting: { log_levle: 'debug' } } }, /server\.global_setting\.log_levle: unknown key 'log_levle' \(did you mean 'log_level'\?\)/],
     ['an unknown top-level key', { appz: [] }, /appz: unknown key 'appz' \(did you mean 'apps'\?\)/],
-    ['a wrong type', { apps: [{ name: 'api', address: true }] }, /apps\[0\]\.address/],
+    ['a wrong type', { apps: [{ name: 'api', address: true }] }, /apps\.api\.address/],
     ['a bad enum value', { server: { global_setting: { log_level: 'loud' } } }, /server\.global_setting\.log_level: expected one of/],
-    ['a misspelt route key', { apps: [{ name: 'api', routes: [{ method: 'GET', path: '/x', handlr: 'h' }] }] }, /apps\[0\]\.routes\[0\]\.handlr: unknown key 'handlr' \(did you mean 'handler'\?\)/],
+    ['a misspelt route key', { apps: [{ name: 'api', routes: [{ method: 'GET', path: '/x', handlr: 'h' }] }] }, /apps\.api\.routes\[0\]\.handlr: unknown key 'handlr' \(did you mean 'handler'\?\)/],
     ['a missing app name', { apps: [{ address: ':0' }] }, /apps\[0\]: missing required key 'name'/],
   ])('rejects %s', async (_what, config, message) => {
     const err = await bootError(config);

@@ -199,10 +199,11 @@ describe('custom Fastify-phase middleware', () => {
     await expectBootError(lk.build({}), 'LKS_ERR_MIDDLEWARE_INVALID');
   });
 
-  it('fails boot for an unknown key in a built-in config given in a config object', async () => {
-    await expectBootError(build({
+  it('fails boot for an unknown key in a built-in config given in a config object (the config schema, as for YAML)', async () => {
+    const err = await expectBootError(build({
       apps: [{ name: 'api', address: ':0', middleware: [{ name: 'body_limit', config: { max_sise: '1kb' } }], routes: [{ method: 'GET', path: '/ok', handler: 'ok' }] }],
-    }, captureLogger().logger), 'LKS_ERR_MIDDLEWARE_INVALID');
+    }, captureLogger().logger), 'LKS_ERR_CONFIG_INVALID');
+    expect(err.message).toContain("apps.api.middleware[0].config.max_sise: unknown key 'max_sise' (did you mean 'max_size'?)");
   });
 
   it('fails schema validation, naming file and line, for an unknown key in a built-in config in YAML', async () => {

@@ -72,10 +72,10 @@ describe('security_headers', () => {
     }, captureLogger().logger), 'LKS_ERR_MIDDLEWARE_INVALID');
   });
 
-  it('fails boot on an unknown option', async () => {
+  it('fails boot on an unknown option (config objects are checked by the config schema, as YAML is)', async () => {
     await expectBootError(build({
       apps: [{ name: 'api', address: ':0', middleware: [{ name: 'security_headers', config: { frameguard: false } }], routes: [{ method: 'GET', path: '/x', handler: 'ok' }] }],
-    }, captureLogger().logger), 'LKS_ERR_MIDDLEWARE_INVALID');
+    }, captureLogger().logger), 'LKS_ERR_CONFIG_INVALID');
   });
 });
 
