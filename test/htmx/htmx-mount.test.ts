@@ -1,5 +1,7 @@
 import 'reflect-metadata';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Context, defineModule, HttpError, Lokstra, type LokstraHandle } from '../../src/index';
 import { parseResponse, rawGet, type RawResponse } from '../reliability/helpers/raw-http';
@@ -140,5 +142,36 @@ describe('mount_htmx: Vary, page-data routing and the client identity', () => {
       expect((await getFrom(port, '127.0.0.3', '/other', { Authorization: 'Bearer good' })).status).toBe(403);
       expect((await getFrom(port, '127.0.0.2', '/other', { Authorization: 'Bearer good' })).status).toBe(200);
     });
+  });
+});
+
+describe('mount_htmx templates and symlinks', () => {
+  const base = mkdtempSync(join(tmpdir(), 'lokstra-htmx-links-'));
+  let h: LokstraHandle;
+  beforeAll(async () => {
+    mkdirSync(join(base, 'src', 'pages'), { recursive: true });
+    mkdirSync(join(base, 'src', 'layouts'));
+    writeFileSync(join(base, 'secret.html'), 'HTMX-LINK-SECRET');
+    writeFileSync(join(base, 'src', 'layouts', 'base.html'), '<html><head></head><body>{{{content}}}</body></html>');
+    writeFileSync(join(base, 'src', 'pages', 'real.html'), 'REAL-PAGE');
+    symlinkSync('../../secret.html', join(base, 'src', 'pages', 'leak.html'));
+    symlinkSync('..', join(base, 'src', 'pages', 'up'));
+    symlinkSync('real.html', join(base, 'src', 'pages', 'alias.html'));
+    h = await Lokstra.run({ apps: [{ name: 'web', address: '127.0.0.1:0', mount_htmx: [{ prefix: '/', sources: [join(base, 'src')] }] }] }, { handleSignals: false });
+  });
+  afterAll(async () => {
+    await h.close();
+    rmSync(base, { recursive: true, force: true });
+  });
+
+  it('never renders a page whose real path is outside pages/, and follows links that stay inside', async () => {
+    const port = Number(new URL(h.apps[0]!.url!).port);
+    for (const target of ['/leak', '/up/layouts/base']) {
+      const res = await rawGet(port, target);
+      expect(res.status).toBe(404);
+      expect(res.text).not.toContain('HTMX-LINK-SECRET');
+    }
+    expect((await rawGet(port, '/alias')).text).toContain('REAL-PAGE');
+    expect((await rawGet(port, '/up/pages/real')).text).toContain('REAL-PAGE'); // up -> .. stays inside pages/ here
   });
 });
