@@ -298,7 +298,7 @@ describe('G3 a proxied request ends with its client', () => {
     const started = Date.now();
     const res = await rawRequest(timedPort, { method: 'POST', target: '/hang/2', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'a=1' }, { timeoutMs: 5000 });
     expect(res.status).toBe(503);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(4000); // 400 ms route timeout; generous for a loaded machine
     const entry = seen.find((e) => e.url === '/base/hang/2') as Seen;
     expect(entry).toBeDefined();
     expect(await waitFor(() => entry.closedEarly, 3000)).toBe(true);
