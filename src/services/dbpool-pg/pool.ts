@@ -1,6 +1,6 @@
 import type { Pool, PoolClient, PoolConfig, QueryResult, QueryResultRow } from 'pg';
 import { optional } from '../../internal/optional';
-import { currentRequestSignal } from '../../internal/request-scope';
+import { currentRequestSignal, enableRequestScope } from '../../internal/request-scope';
 import { redactDsn } from '../../internal/secrets';
 import { HTTP_CONTRIBUTION, type HttpContribution } from '../../metadata/types';
 import { HEALTH_CHECK, type HealthCheck, type HealthCheckResult } from '../health/types';
@@ -38,6 +38,7 @@ export class PgPool extends Executor implements DbPool {
 
   constructor(options: PgPoolOptions) {
     super();
+    enableRequestScope();
     this.options = options;
     this.name = options.name;
     this.schema = options.schema;
