@@ -3,6 +3,12 @@ import { contentKind } from './body-parsers';
 import { Response } from './response/response';
 import { sendResponse } from './response/send';
 
+/**
+ * Route config key of routes that take their body raw, unparsed (reverse-proxy routes): a body in
+ * any `Content-Encoding` is theirs to forward, so the Content-Encoding guard skips them.
+ */
+export const RAW_BODY_ROUTE = Symbol.for('lokstra.raw-body-route');
+
 /** Why a request head is refused before routing-level work: a second `Host` header (400). */
 export function duplicateHostProblem(rawHeaders: readonly string[]): string | undefined {
   let hosts = 0;
@@ -13,8 +19,8 @@ export function duplicateHostProblem(rawHeaders: readonly string[]): string | un
 /**
  * True when a request carries a body in a `Content-Encoding` Lokstra's parsers would have to
  * decode (anything but `identity`) and in a media type they parse (JSON, forms, or none — read as
- * JSON). Other media types are answered 415 by the parsers anyway, or forwarded unparsed by
- * reverse-proxy routes.
+ * JSON). Other media types are answered 415 by the parsers anyway; reverse-proxy routes
+ * ({@link RAW_BODY_ROUTE}) forward any body unparsed.
  */
 export function undecodedBody(headers: FastifyRequest['headers']): boolean {
   const encoding = headers['content-encoding'];
@@ -35,10 +41,7 @@ export function undecodedBody(headers: FastifyRequest['headers']): boolean {
  */
 export function registerRequestGuards(app: FastifyInstance): void {
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    const problem = duplicateHostProblem(req.raw.rawHeaders);
-    const refusal = problem !== undefined
-      ? Response.error(400, problem, 'BAD_REQUEST')
-      : undecodedBody(req.headers) ? Response.error(415, ENCODED_BODY, 'UNSUPPORTED_MEDIA_TYPE') : undefined;
+    const refusal = refusalFor(req);
     if (refusal === undefined) return;
     // The body is never read: the connection cannot be reused.
     reply.header('connection', 'close');
@@ -48,3 +51,11 @@ export function registerRequestGuards(app: FastifyInstance): void {
 }
 
 const ENCODED_BODY = 'Content-Encoding of request bodies is not supported: send the body uncompressed (identity)';
+
+function refusalFor(req: FastifyRequest): Response | undefined {
+  const problem = duplicateHostProblem(req.raw.rawHeaders);
+  if (problem !== undefined) return Response.error(400, problem, 'BAD_REQUEST');
+  if (!undecodedBody(req.headers)) return undefined;
+  const config = req.routeOptions.config as unknown as Record<PropertyKey, unknown> | undefined;
+  return config?.[RAW_BODY_ROUTE] === true ? undefined : Response.error(415, ENCODED_BODY, 'UNSUPPORTED_MEDIA_TYPE');
+}

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import type { FastifyMiddleware } from '../middleware/types';
+import { RAW_BODY_ROUTE } from '../http/request-guards';
 
 /** Name under which {@link proxyBody} is registered (attached by `mountReverseProxy`, not meant for YAML). */
 export const PROXY_BODY_MIDDLEWARE = 'lokstra.proxy_body';
@@ -18,6 +19,8 @@ type HeaderOverride = Omit<FastifyRequest, 'headers'> & { headers: Record<string
  */
 export const proxyBody: FastifyMiddleware = {
   build: () => ({
+    // Marks the route as taking its body raw: the Content-Encoding guard lets compressed bodies through.
+    options: { config: { [RAW_BODY_ROUTE]: true } },
     hooks: {
       preParsing: async (req: HeaderOverride, _reply: unknown, payload: unknown) => {
         req.headers = NO_BODY_HEADERS;

@@ -5,6 +5,8 @@
  * encoded bodies reach the server exactly as sent.
  */
 import 'reflect-metadata';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { Lokstra, type LokstraHandle, type MetricsService } from '../../src/index';
 import { memoryLogger } from '../helpers/memory-logger';
@@ -96,6 +98,37 @@ describe('request bodies in a Content-Encoding Lokstra does not decode', () => {
     expect(identity.status).toBe(200);
     expect(envelope(identity)).toMatchObject({ data: { a: 1 } });
     expect((await rawRequest(port, { target: '/hello', headers: { 'Content-Encoding': 'gzip' } })).status).toBe(200);
+  });
+});
+
+describe('reverse-proxy routes forward encoded bodies untouched', () => {
+  let upstream: Server;
+  let proxy: LokstraHandle;
+  let proxyPort = 0;
+  const seen: { encoding?: string; bytes: number }[] = [];
+  beforeAll(async () => {
+    upstream = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c)).on('end', () => {
+        seen.push({ encoding: req.headers['content-encoding'], bytes: Buffer.concat(chunks).length });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+    const target = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+    proxy = await Lokstra.build({ apps: [{ name: 'px', address: '127.0.0.1:0', mount_reverse_proxy: [{ prefix: '/up', target }] }] } as never, { logger: memoryLogger() });
+    await proxy.listen();
+    proxyPort = Number(new URL(proxy.apps[0]?.url ?? '').port);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await new Promise((r) => upstream.close(r));
+  });
+  it('a gzip JSON body reaches the upstream as sent (no 415 on a proxied route)', async () => {
+    const body = gzipSync(JSON.stringify({ a: 1 }));
+    const res = await rawRequest(proxyPort, { method: 'POST', target: '/up/x', headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' }, body });
+    expect(res.status).toBe(200);
+    expect(seen.at(-1)).toEqual({ encoding: 'gzip', bytes: body.length });
   });
 });
 
