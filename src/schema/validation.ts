@@ -34,7 +34,7 @@ export interface ValidationCompilation {
   problems: string[];
 }
 
-interface State { root: Class; defs: Record<string, JsonSchema>; names: DefNames; out: ValidationCompilation }
+interface State { root: Class; rootName?: string; defs: Record<string, JsonSchema>; names: DefNames; out: ValidationCompilation }
 
 function propertySchema(cls: Class, prop: PropertyModel, plan: ClassPlan, st: State): { schema: JsonSchema; required: boolean } | undefined {
   const where = `${cls.name}.${prop.property}`;
@@ -56,7 +56,7 @@ function propertySchema(cls: Class, prop: PropertyModel, plan: ClassPlan, st: St
   const exactRules = fragments.length;
   if (prop.defined.length > 0) fragments.push({ not: { type: 'null' } });
   if (prop.nested !== undefined) {
-    const ref = { $ref: prop.nested.cls === st.root ? '#' : `#/$defs/${classDef(prop.nested.cls, st)}` };
+    const ref = { $ref: `#/$defs/${classDef(prop.nested.cls, st)}` };
     fragments.push(prop.nested.array ? { type: 'array', items: ref } : ref);
     plan.nested.push({ property: prop.property, ...prop.nested });
   }
@@ -82,9 +82,11 @@ function classSchema(cls: Class, st: State): JsonSchema {
   return { type: 'object', properties, ...(required.length > 0 ? { required } : {}) };
 }
 
+// A recursive reference to the root class goes through `$defs` too (the root is copied there).
 function classDef(cls: Class, st: State): string {
   const { name, fresh } = st.names.of(cls);
-  if (fresh) {
+  if (cls === st.root) st.rootName = name;
+  else if (fresh) {
     st.defs[name] = {};
     st.defs[name] = classSchema(cls, st);
   }
@@ -101,6 +103,7 @@ export function compileValidation(cls: Class): ValidationCompilation {
   const st: State = { root: cls, defs: {}, names: new DefNames(), out };
   st.names.of(cls);
   const root = classSchema(cls, st);
+  if (st.rootName !== undefined) st.defs[st.rootName] = root;
   out.schema = { $schema: 'https://json-schema.org/draft/2020-12/schema', ...root, ...(Object.keys(st.defs).length > 0 ? { $defs: st.defs } : {}) };
   return out;
 }

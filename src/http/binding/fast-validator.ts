@@ -85,7 +85,12 @@ function directOf(check: DirectCheck): Direct {
 export function compileFastCheck(cls: Class): FastCheck | undefined {
   const compiled = compileValidation(cls);
   if (compiled.problems.length > 0) return undefined;
-  const validate = ajv().compile(compiled.schema);
+  let validate: (data: unknown) => boolean;
+  try {
+    validate = ajv().compile(compiled.schema);
+  } catch {
+    return undefined; // a schema ajv cannot compile: class-validator alone, as before
+  }
   const plans = new Map<Class, Plan>();
   for (const [c, plan] of compiled.plans) plans.set(c, { cls: c, plan, direct: plan.direct.map(directOf) });
   const root = plans.get(cls) as Plan;
