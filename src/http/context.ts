@@ -4,6 +4,7 @@ import { bindTarget, requireJsonBody, type BindTarget } from './binding/bind-tar
 import type { DtoPlanCache } from './binding/dto-binder';
 import { bodyKindOf, type RequestSources } from './binding/sources';
 import { ResponseHelpers } from './response/helpers';
+import { requestSignal } from './request-signal';
 
 /** A logger as Lokstra uses it (winston-compatible subset). */
 export interface ContextLogger {
@@ -40,6 +41,7 @@ export class Context extends ResponseHelpers {
   private scope: RequestScope | undefined;
   private logger: ContextLogger | undefined;
   private src: RequestSources | undefined;
+  private abort: AbortSignal | undefined;
 
   constructor(req: FastifyRequest, reply: FastifyReply, runtime: ContextRuntime) {
     super();
@@ -64,9 +66,12 @@ export class Context extends ResponseHelpers {
   get requestId(): string {
     return this.req.id;
   }
-  /** Aborted when the client goes away or the route's handler timeout fires. */
+  /**
+   * Aborted when the client goes away before the response is complete, or when the route's handler
+   * timeout fires (never merely because a request body was read, as Fastify's `request.signal` is).
+   */
   get signal(): AbortSignal {
-    return this.req.signal;
+    return (this.abort ??= requestSignal(this.req, this.reply));
   }
   /** A child container for this request: request-scoped services are created once per request. */
   get container(): RequestScope {

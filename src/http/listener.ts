@@ -24,6 +24,7 @@ import { runInRequestScope } from '../internal/request-scope';
 import { badRequestLine, parseQueryString } from './request-line';
 import { toFastifyLogger } from '../services/fastify-logger';
 import { installSendTimeout } from './send-timeout';
+import { installRequestSignalFix } from './request-signal';
 import type { Logger } from '../services/logger';
 import { redactSecretsInText } from '../internal/redact-text';
 
@@ -126,6 +127,7 @@ export class Listener {
       clientErrorHandler: (err, socket) => this.clientError(err, socket),
     }) as unknown as FastifyInstance;
     installSendTimeout(this.fastify, s.sendTimeout);
+    if (s.handlerTimeout > 0) installRequestSignalFix(this.fastify);
     registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength, maxObjectKeys: s.maxObjectKeys });
     registerRequestGuards(this.fastify);
     this.fastify.setErrorHandler((err, req, reply) => this.fail(err, req, reply));
@@ -145,6 +147,8 @@ export class Listener {
     const toRegister: RouteToRegister[] = routes.map((route) => ({
       route, parts: buildRouteParts(route.fastify, { app: route.app, method: route.method, url: route.url, source: route.source }, env),
     }));
+    // Routes with their own `timeout` need the signal fix too (the global one installed it already).
+    if (this.opts.settings.handlerTimeout === 0 && toRegister.some((e) => e.parts.options['handlerTimeout'] !== undefined)) installRequestSignalFix(this.fastify);
     const ownerApp = this.apps[0] as string;
     const ownerAttachments = routes.find((r) => r.app === ownerApp)?.appFastify ?? [];
     const fallback = buildRouteParts(ownerAttachments, { app: ownerApp, method: '*', url: '*', source: `app ${ownerApp} (unmatched requests)` }, env);
@@ -199,7 +203,7 @@ export class Listener {
       if (reply.sent) {
         // A handler timeout already answered 503 and aborted ctx.signal: the late result is dropped
         // silently; a failure was logged once already; 'handled' replies are the handler's own.
-        if (!failed && res.kind !== 'empty' && res.kind !== 'handled' && !req.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: redactUrl(req.url) }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
+        if (!failed && res.kind !== 'empty' && res.kind !== 'handled' && !ctx.signal.aborted) this.opts.logger.warn(new LokstraError('LKS_ERR_RESPONSE_ALREADY_SENT', { method: req.method, url: redactUrl(req.url) }).message, { code: 'LKS_ERR_RESPONSE_ALREADY_SENT', requestId: req.id });
         return undefined;
       }
       if (this.closing && res.kind !== 'handled') reply.header('connection', 'close');
@@ -229,7 +233,7 @@ export class Listener {
       let out: Response | Promise<Response>;
       try {
         // The request scope lets code the handler calls (DbPool queries) find ctx.signal.
-        out = runInRequestScope(req, run, ctx);
+        out = runInRequestScope(ctx, run, ctx);
       } catch (err) {
         return complete(req, reply, ctx, new Failure(err));
       }
