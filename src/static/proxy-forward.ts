@@ -3,6 +3,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Transform, type TransformCallback } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Response } from '../http/response/response';
+import { mergeVary } from '../internal/vary';
 
 /**
  * Hop-by-hop headers (RFC 9110 §7.6.1) and those only the first hop may act on: never forwarded in
@@ -71,7 +72,9 @@ function requestHeaders(req: FastifyRequest, url: URL, withBody: boolean): Outgo
 /** Streams the upstream answer to the client, without hop-by-hop headers. */
 function relay(reply: FastifyReply, upstream: IncomingMessage): Response {
   reply.code(upstream.statusCode ?? 502);
+  const vary = reply.getHeader('vary'); // set by hooks (CORS's Origin): merged with the upstream's
   reply.headers(endToEndHeaders(upstream.headers) as Record<string, string | string[]>);
+  if (vary !== undefined) reply.header('vary', mergeVary(vary, upstream.headers.vary));
   void reply.send(upstream);
   return Response.handled();
 }
