@@ -1,10 +1,6 @@
 import { statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig, StaticMountConfig } from './config/types';
-import { mountHtmx, mountHtmxAssets } from './htmx/htmx-mount';
-import { mountStatic } from './static/static-mount';
-import { mountReverseProxy } from './static/proxy-mount';
 import { PROXY_BODY_MIDDLEWARE, proxyBody } from './static/proxy-body';
 import { loadConfig } from './config/load';
 import { addressKey, parseAddress, resolveSettings, type Settings } from './config/settings';
@@ -24,7 +20,6 @@ import { boundAddress } from './http/bound-address';
 import type { ErrorMapper } from './http/response/to-response';
 import { compileApp, type CompiledRoute, type PrefixScope } from './http/routing/compile';
 import { MiddlewareResolver } from './http/routing/middleware-chain';
-import { resolveControllers } from './http/routing/resolve-controllers';
 import { isDefinedModule } from './metadata/defined-module';
 import type { LifecycleState, ModuleRef } from './metadata/types';
 import type { Class, Token } from './internal/types';
@@ -33,8 +28,9 @@ import { registerBuiltinServices } from './services/index';
 import { registerBuiltinMiddleware } from './middleware/index';
 import { loadYamlModules } from './container/yaml-modules';
 import { bindModuleSettings } from './container/module-settings';
-import { optional } from './internal/optional';
 import { gatherContributions, type GatheredContributions } from './container/http-contributions';
+import { applyMounts, collectMounts, mountContributedRoutes, registerMountPlugins } from './boot/mounts';
+import { installSignals } from './boot/signals';
 
 /** Options of `Lokstra.run`, `Lokstra.build` and `new Lokstra()`. */
 export interface LokstraOptions {
@@ -275,29 +271,6 @@ export class Lokstra {
   }
 }
 
-// YAML mounts become ordinary routes of the app, so app middleware guards them too.
-function applyMounts(app: App, config: AppConfig, cwd: string): App {
-  const cfg = config;
-  const folders = (m: StaticMountConfig): string[] => ([] as string[]).concat(m.folder);
-  if ((cfg.mount_static ?? []).length + (cfg.mount_spa ?? []).length + (cfg.mount_htmx ?? []).length > 0) app.plugins.add('static');
-  if ((cfg.mount_reverse_proxy ?? []).length > 0) app.plugins.add('proxy');
-  for (const m of cfg.mount_static ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: m.spa === true }, cwd);
-  for (const m of cfg.mount_spa ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: true }, cwd);
-  if ((cfg.mount_htmx ?? []).length > 0) mountHtmxAssets(app);
-  for (const m of cfg.mount_htmx ?? []) mountHtmx(app, m, cwd);
-  for (const m of cfg.mount_reverse_proxy ?? []) mountReverseProxy(app, m);
-  return app;
-}
-
-// sendFile (static, htmx) and reply.from (proxy) decorate the reply; they serve nothing by
-// themselves, and are loaded only for listeners whose apps mount them.
-async function registerMountPlugins(fastify: FastifyInstance, needs: ReadonlySet<MountPlugin> | undefined): Promise<void> {
-  if (needs === undefined) return;
-  const root = process.cwd();
-  if (needs.has('static') && statSync(root).isDirectory()) await fastify.register(optional.fastifyStatic(), { root, serve: false });
-  if (needs.has('proxy')) await fastify.register(optional.replyFrom(), {});
-}
-
 interface AssembleParts {
   apps: App[];
   container: ServiceContainer;
@@ -307,56 +280,3 @@ interface AssembleParts {
   lifecycle: { ready: boolean; shuttingDown: boolean };
   contributions: GatheredContributions;
 }
-
-// Routes contributed by services (health…) go to the apps they name, default the first app.
-function mountContributedRoutes(apps: App[], contributions: GatheredContributions): void {
-  for (const r of contributions.routes) {
-    const targets = r.apps === undefined ? apps.slice(0, 1) : apps.filter((a) => r.apps?.includes(a.name));
-    if (r.apps !== undefined && targets.length !== r.apps.length) {
-      const known = apps.map((a) => a.name).join(', ') || 'none';
-      throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `services.${r.service}`, detail: `mounts on unknown app(s) ${r.apps.join(', ')}; apps: ${known}` });
-    }
-    for (const app of targets) {
-      app.handle(r.method, r.path, r.handler);
-      const def = app.routes[app.routes.length - 1];
-      if (def) def.source = `service ${r.service}`;
-      // `middleware: false` (health `mount.middleware`, metrics `middleware`): probes skip app auth.
-      if (def && r.middleware === false) def.override = true;
-    }
-  }
-}
-
-function collectMounts(app: App, registry: Registry): Class[] {
-  const out: Class[] = [];
-  const walk = (r: App['groups'][number] | App): void => {
-    for (const m of r.mounts) out.push(...resolveControllers(m, registry));
-    r.groups.forEach(walk);
-  };
-  walk(app);
-  return out;
-}
-
-function installSignals(handle: LokstraHandle): void {
-  let stopping = false;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (stopping) {
-      handle.logger.warn(`second ${signal}: forcing exit`);
-      process.exit(1);
-    }
-    stopping = true;
-    handle.logger.info(`${signal} received: shutting down`);
-    handle.close().then(() => process.exit(0), (err: unknown) => {
-      handle.logger.error('shutdown failed', { error: String(err) });
-      process.exit(1);
-    });
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGINT', onSignal);
-  const originalClose = handle.close;
-  (handle as { close: () => Promise<void> }).close = () => {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGINT', onSignal);
-    return originalClose();
-  };
-}
-
