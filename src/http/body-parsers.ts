@@ -26,6 +26,9 @@ export function checkParsedBody(value: unknown, limits: BodyLimits): string | un
     if (typeof node === 'string') {
       if (node.includes('\u0000')) return 'strings must not contain NUL characters';
       if (node.length > maxStringLength) return `a string is longer than ${maxStringLength} characters`;
+      // JSON may escape a lone surrogate ("\ud800"): not Unicode text, and validator.js rules
+      // (isEmail, isURL…) throw URIError on it — a 400 here, never a 500 there.
+      if (!isWellFormed(node)) return 'strings must be valid Unicode (a lone surrogate was sent)';
       continue;
     }
     if (typeof node !== 'object' || node === null) continue;
@@ -38,7 +41,7 @@ export function checkParsedBody(value: unknown, limits: BodyLimits): string | un
     const keys = Object.keys(node);
     if (keys.length > maxObjectKeys) return `an object has more than ${maxObjectKeys} keys`;
     for (const key of keys) {
-      if (isForbiddenKey(key) || key.includes('\u0000')) return `key ${JSON.stringify(key.replaceAll('\u0000', '\\0'))} is not allowed`;
+      if (isForbiddenKey(key) || key.includes('\u0000') || !isWellFormed(key)) return `key ${JSON.stringify(key.replaceAll('\u0000', '\\0'))} is not allowed`;
       stack.push([(node as Record<string, unknown>)[key], depth + 1]);
     }
   }
@@ -84,6 +87,11 @@ function isBlank(body: string): boolean {
 function looksLikeJson(body: string): boolean {
   const t = body.trimStart();
   return (t.startsWith('{') || t.startsWith('[')) && !body.includes('=');
+}
+
+// String.prototype.isWellFormed (Node 20+; typed from ES2024 lib, which this project does not target).
+function isWellFormed(s: string): boolean {
+  return (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 }
 
 /** The 415 message for a body whose content type is missing or not parsed by Lokstra: says what to send. */

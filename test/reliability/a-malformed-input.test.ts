@@ -41,6 +41,8 @@ describe('A1 truncated JSON and empty bodies', () => {
   it.each([
     ['truncated JSON', '{"name":"Ann","email":"ann@example.com"', JSON_CT, 'Malformed JSON body'],
     ['a lone opening brace', '{', JSON_CT, 'Malformed JSON body'],
+    ['a lone surrogate in a string (validator.js isEmail throws URIError on it)', '{"name":"Ann","email":"\\ud800@example.com"}', JSON_CT, 'strings must be valid Unicode (a lone surrogate was sent)'],
+    ['a lone low surrogate in a key', '{"name":"Ann","email":"ann@example.com","\\udc00":1}', JSON_CT, undefined],
     ['an empty JSON body (no body: the DTO is required)', '', JSON_CT, 'Validation failed'],
     ['a whitespace-only JSON body', ' \r\n ', JSON_CT, 'Validation failed'],
     ['an empty body without a content type', '', undefined, undefined],
