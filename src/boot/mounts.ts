@@ -20,7 +20,6 @@ export function applyMounts(app: App, config: AppConfig, cwd: string): App {
   const cfg = config;
   const folders = (m: StaticMountConfig): string[] => ([] as string[]).concat(m.folder);
   if ((cfg.mount_static ?? []).length + (cfg.mount_spa ?? []).length + (cfg.mount_htmx ?? []).length > 0) app.plugins.add('static');
-  if ((cfg.mount_reverse_proxy ?? []).length > 0) app.plugins.add('proxy');
   for (const m of cfg.mount_static ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: m.spa === true }, cwd);
   for (const m of cfg.mount_spa ?? []) mountStatic(app, { prefix: m.prefix, folders: folders(m), spa: true }, cwd);
   if ((cfg.mount_htmx ?? []).length > 0) mountHtmxAssets(app);
@@ -34,9 +33,7 @@ export async function registerMountPlugins(fastify: FastifyInstance, needs: Read
   if (needs === undefined) return;
   const root = process.cwd();
   if (needs.has('static') && statSync(root).isDirectory()) await fastify.register(optional.fastifyStatic(), { root, serve: false });
-  if (needs.has('proxy')) await fastify.register(optional.replyFrom(), {});
 }
-
 
 /** Adds the routes services contribute (health, metrics…) to the apps they name. */
 export function mountContributedRoutes(apps: App[], contributions: GatheredContributions): void {
@@ -55,7 +52,6 @@ export function mountContributedRoutes(apps: App[], contributions: GatheredContr
     }
   }
 }
-
 
 /** Every controller class mounted anywhere in an app's router tree. */
 export function collectMounts(app: App, registry: Registry): Class[] {

@@ -4,8 +4,8 @@ import type { MiddlewareRef } from '../metadata/types';
 import { formatPosition, positionOf } from '../config/positions';
 import { Router } from './routing/router';
 
-/** A Fastify plugin a mount needs on its listener (`@fastify/static`, `@fastify/reply-from`), loaded only then. */
-export type MountPlugin = 'static' | 'proxy';
+/** A Fastify plugin a mount needs on its listener (`@fastify/static` for static, SPA and HTMX mounts), loaded only then. */
+export type MountPlugin = 'static';
 
 /**
  * An app: a name, an address and a router. Apps on the same address share one listener, each with

@@ -3,9 +3,7 @@ import type * as Pg from 'pg';
 import type * as IoRedis from 'ioredis';
 import type * as PromClient from 'prom-client';
 import type FastifyStatic from '@fastify/static';
-import type ReplyFrom from '@fastify/reply-from';
 import type FastifyCompress from '@fastify/compress';
-import type FastifyHelmet from '@fastify/helmet';
 import type FastifyCors from '@fastify/cors';
 import type Helmet from 'helmet';
 import type HandlebarsNs from 'handlebars';
@@ -34,9 +32,7 @@ export interface OptionalIntegrations {
   ioredis: () => typeof IoRedis;
   promClient: () => typeof PromClient;
   fastifyStatic: () => typeof FastifyStatic;
-  replyFrom: () => typeof ReplyFrom;
   fastifyCompress: () => typeof FastifyCompress;
-  fastifyHelmet: () => typeof FastifyHelmet;
   fastifyCors: () => typeof FastifyCors;
   helmet: () => typeof Helmet;
   handlebars: () => typeof HandlebarsNs;
@@ -52,9 +48,7 @@ export const optional: OptionalIntegrations = {
   ioredis: once(() => require('ioredis') as typeof IoRedis),
   promClient: once(() => require('prom-client') as typeof PromClient),
   fastifyStatic: once(() => defaultOf<typeof FastifyStatic>(require('@fastify/static'))),
-  replyFrom: once(() => defaultOf<typeof ReplyFrom>(require('@fastify/reply-from'))),
   fastifyCompress: once(() => defaultOf<typeof FastifyCompress>(require('@fastify/compress'))),
-  fastifyHelmet: once(() => defaultOf<typeof FastifyHelmet>(require('@fastify/helmet'))),
   fastifyCors: once(() => defaultOf<typeof FastifyCors>(require('@fastify/cors'))),
   helmet: once(() => defaultOf<typeof Helmet>(require('helmet'))),
   handlebars: once(() => defaultOf<typeof HandlebarsNs>(require('handlebars'))),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 // cors, security_headers and compression.
 
 const ROOT = join(__dirname, '..', '..');
-const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/reply-from', '@fastify/compress', '@fastify/helmet', '@fastify/cors', 'helmet', 'handlebars'];
+const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars'];
 
 const PROBE = `
   const OPTIONAL = ${JSON.stringify(OPTIONAL)};
