@@ -1,9 +1,18 @@
 import 'reflect-metadata';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IsInt, IsString, Min } from 'class-validator';
 import { Context, defineModule, Inject, Lokstra, LokstraError, Service, loadConfig, type MiddlewareFn } from '../../src/index';
+
+// Temporary config folders, removed after the file's tests.
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+  tempDirs.push(dir);
+  return dir;
+}
+afterAll(() => { for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true }); });
 
 const F = join(__dirname, 'fixtures');
 
@@ -69,7 +78,7 @@ describe('config: bad input fails before any port is bound, naming file:line:col
   });
 
   it('never prints a secret value in a schema error', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'c.yaml'), 'services:\n  - name: db\n    type: lokstra.dbpool_pg\n    config:\n      password: [hunter2]\n');
     const err = await loadConfig(join(dir, 'c.yaml')).catch((e: LokstraError) => e);
     expect(LokstraError.is(err)).toBe(true);
@@ -95,7 +104,7 @@ describe('config: loading', () => {
   });
 
   it('loads lokstra.<env>.yaml beside a file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'lokstra.config.yaml'), 'server:\n  name: base\n  global_setting: { log_level: info }\n');
     writeFileSync(join(dir, 'lokstra.staging.yaml'), 'server:\n  global_setting: { log_level: debug }\n');
     const { config } = await loadConfig(join(dir, 'lokstra.config.yaml'), { env: { LOKSTRA_ENV: 'staging' } });
@@ -117,7 +126,7 @@ describe('config: loading', () => {
   });
 
   it('interpolates ${NAME:default} with typed whole scalars; quoted stays a string; $${ escapes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'c.yaml'), [
       'server:',
       '  name: "${NAME:shop}"',
@@ -160,7 +169,7 @@ describe('config: loading', () => {
   });
 
   it('removes legacy Go keys with a warning instead of failing', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'c.yaml'), 'apps:\n  - name: api\n    address: ":0"\n    listener_type: fasthttp\n');
     const { config, warnings } = await loadConfig(join(dir, 'c.yaml'), { env: {} });
     expect(config.apps?.[0]).toEqual({ name: 'api', address: ':0' });
@@ -239,7 +248,7 @@ describe('config: typed module settings', () => {
   const billing = defineModule({ name: 'billing', settings: BillingSettings, services: [Billing] });
 
   it('validates settings with the module\'s class and injects them', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'c.yaml'), 'modules:\n  - name: billing\n    settings: { currency: EUR, retries: 3 }\n');
     const h = await Lokstra.build(join(dir, 'c.yaml'), { modules: [billing] });
     const svc = h.getService(Billing);
@@ -250,7 +259,7 @@ describe('config: typed module settings', () => {
   });
 
   it('rejects invalid settings at the key path', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'lokstra-cfg-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'c.yaml'), 'modules:\n  - name: billing\n    settings: { currency: EUR, retries: 0 }\n');
     const err = await Lokstra.build(join(dir, 'c.yaml'), { modules: [billing] }).catch((e: LokstraError) => e);
     expect((err as LokstraError).code).toBe('LKS_ERR_CONFIG_INVALID');
