@@ -1,17 +1,8 @@
 import 'reflect-metadata';
 import {
-  Context, defineModule, Get, Inject, Lokstra, LokstraError, Module, Route, Service,
+  Context, defineModule, Get, Inject, Lokstra, Module, Route, Service,
 } from '../../src/index';
-
-async function bootError(promise: Promise<unknown>): Promise<LokstraError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (LokstraError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected boot to fail');
-}
+import { bootError } from '../helpers/boot-error';
 
 describe('service container', () => {
   it('injects singletons by type and by name, and getService is typed', async () => {

@@ -2,17 +2,8 @@ import 'reflect-metadata';
 // lazy-b first: it imports lazy-a, which then sees LazyB still undefined (as ESM/CJS cycles do).
 import { LazyB } from './fixtures/lazy-b';
 import { LazyA } from './fixtures/lazy-a';
-import { defineModule, Inject, Lokstra, LokstraError, Service } from '../../src/index';
-
-async function bootError(promise: Promise<unknown>): Promise<LokstraError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (LokstraError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected boot to fail');
-}
+import { defineModule, Inject, Lokstra, Service } from '../../src/index';
+import { bootError } from '../helpers/boot-error';
 
 describe('lazy tokens: @Inject(() => Class)', () => {
   it('resolve a class that was undefined when the decorator ran (import cycle across files)', async () => {

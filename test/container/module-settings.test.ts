@@ -1,16 +1,7 @@
 import 'reflect-metadata';
 import { IsInt, IsString, Max, Min } from 'class-validator';
-import { defineModule, Lokstra, LokstraError } from '../../src/index';
-
-async function bootError(promise: Promise<unknown>): Promise<LokstraError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (LokstraError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected boot to fail');
-}
+import { defineModule, Lokstra } from '../../src/index';
+import { bootError } from '../helpers/boot-error';
 
 class BillingSettings {
   @IsString() currency!: string;

@@ -1,16 +1,7 @@
 import 'reflect-metadata';
 import { defineModule, Inject, Lokstra, LokstraError, Service } from '../../src/index';
+import { bootError } from '../helpers/boot-error';
 import { freePort } from '../helpers/net';
-
-async function bootError(promise: Promise<unknown>): Promise<LokstraError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (LokstraError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected boot to fail');
-}
 
 describe('overrides by name', () => {
   it('replace a YAML pg/redis service without running its factory or opening a connection', async () => {

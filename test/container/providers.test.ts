@@ -1,15 +1,6 @@
 import 'reflect-metadata';
-import { defineModule, Inject, Lokstra, LokstraError, Module, Service } from '../../src/index';
-
-async function bootError(promise: Promise<unknown>): Promise<LokstraError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (LokstraError.is(err)) return err;
-    throw err;
-  }
-  throw new Error('expected boot to fail');
-}
+import { defineModule, Inject, Lokstra, Module, Service } from '../../src/index';
+import { bootError } from '../helpers/boot-error';
 
 abstract class Mailer {
   abstract send(to: string): string;
