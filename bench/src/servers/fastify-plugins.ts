@@ -11,8 +11,9 @@ import fastify from 'fastify';
 import fastifyCompress from '@fastify/compress';
 import fastifyCors from '@fastify/cors';
 import fastifyHelmet from '@fastify/helmet';
-import { CREATE_USER_SCHEMA, portFromEnv } from '../shared/routes';
-import { UserStore, type CreateUser } from '../shared/users';
+import { addFastifyRoutes } from '../shared/fastify-routes';
+import { portFromEnv } from '../shared/routes';
+import { UserStore } from '../shared/users';
 import { CORS_ORIGINS } from '../shared/middleware';
 
 const users = new UserStore();
@@ -45,32 +46,7 @@ async function main(): Promise<void> {
   await app.register(fastifyHelmet);
   await app.register(fastifyCompress);
 
-  app.get('/hello', {
-    schema: { response: { 200: { type: 'object', properties: { message: { type: 'string' } } } } },
-  }, async () => ({ message: 'hello' }));
-
-  app.get<{ Params: { id: number }; Querystring: { verbose?: boolean } }>('/users/:id', {
-    schema: {
-      params: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
-      querystring: { type: 'object', properties: { verbose: { type: 'boolean' } } },
-      response: { 200: { type: 'object', properties: { id: { type: 'integer' }, verbose: { type: 'boolean' } } } },
-    },
-  }, async (req) => users.find(req.params.id, req.query.verbose));
-
-  app.post<{ Body: CreateUser }>('/users', {
-    schema: {
-      body: CREATE_USER_SCHEMA,
-      response: {
-        201: {
-          type: 'object',
-          properties: { id: { type: 'integer' }, name: { type: 'string' }, email: { type: 'string' }, age: { type: 'integer' } },
-        },
-      },
-    },
-  }, async (req, reply) => {
-    reply.code(201);
-    return users.create(req.body);
-  });
+  addFastifyRoutes(app, users);
 
   await app.listen({ port: portFromEnv(), host: '127.0.0.1' });
 }
