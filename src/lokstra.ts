@@ -151,8 +151,9 @@ export class Lokstra {
     for (const ctl of this.registry.controllers.values()) container.addClass(ctl as never, { controller: true });
     declareConfigServices(cfg.services ?? [], this.registry, container);
     bindModuleSettings(cfg, this.registry, container, source);
-    this.checkRequiredServices(container);
-    container.prepare(toOverrideMap(this.options.overrides));
+    const overrides = toOverrideMap(this.options.overrides);
+    this.checkRequiredServices(container, overrides);
+    container.prepare(overrides);
     const started: CreatedService[] = [];
     const lifecycle = { ready: false, shuttingDown: false };
     try {
@@ -199,10 +200,11 @@ export class Lokstra {
     }
   }
 
-  private checkRequiredServices(container: ServiceContainer): void {
+  // A required service may be supplied by an override alone (a test with no YAML services).
+  private checkRequiredServices(container: ServiceContainer, overrides: ReadonlyMap<Token, unknown>): void {
     for (const mod of this.registry.modules.values()) {
       for (const svc of mod.requiredServices) {
-        if (!container.isKnown(svc)) throw new LokstraError('LKS_ERR_DI_MODULE_REQUIRES', { module: mod.name, service: svc });
+        if (!container.isKnown(svc) && !overrides.has(svc)) throw new LokstraError('LKS_ERR_DI_MODULE_REQUIRES', { module: mod.name, service: svc });
       }
     }
   }

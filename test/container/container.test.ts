@@ -183,6 +183,15 @@ describe('service container', () => {
     expect(err.params).toMatchObject({ module: 'billing', service: 'db.main' });
   });
 
+  it('accepts a module\'s required service supplied by an override alone', async () => {
+    @Service()
+    class Invoices { constructor(@Inject('db.main') readonly db: { name: string }) {} }
+    const mod = defineModule({ name: 'billing', requiredServices: ['db.main'], services: [Invoices] });
+    const h = await Lokstra.build({}, { modules: [mod], overrides: { 'db.main': { name: 'fake' } } });
+    expect(h.getService(Invoices).db.name).toBe('fake');
+    await h.close();
+  });
+
   it('keeps two Lokstra instances in one process independent', async () => {
     @Service({ name: 'counter' })
     class Counter { n = 0; }
