@@ -1,6 +1,6 @@
 import { Container } from 'inversify';
 import { LokstraError } from '../errors/lokstra-error';
-import { isLazyToken, isThunk, lazyToken } from '../metadata/lazy-token';
+import { isThunk, lazyToken } from '../metadata/lazy-token';
 import { metadata } from '../metadata/store';
 import type { Scope } from '../metadata/types';
 import { tokenName, type Class, type Newable, type Token } from '../internal/types';
@@ -8,19 +8,7 @@ import { topoSort } from './graph';
 import { toResolveError } from './inversify-errors';
 import type { CreatedService } from './lifecycle';
 import type { ProviderObject } from './providers';
-
-/** One thing the container builds: a class (its key), or a provider bound under its `provide` token. */
-interface Entry {
-  key: Token;
-  scope: Scope;
-  names: (string | symbol)[];
-  deps: Token[];
-  controller: boolean;
-  /** The class whose metadata gives the dependencies and which is constructed (class entries). */
-  cls: Newable | undefined;
-  /** A `useFactory` provider: called with its `inject` tokens resolved. */
-  factory?: { fn: (...deps: unknown[]) => unknown; inject: readonly unknown[] };
-}
+import { CYCLE_HINT, isThenable, requestScoped, tokenAt, type Entry } from './entries';
 
 /** Options of {@link ServiceContainer.addClass}. */
 export interface AddClassOptions {
@@ -32,34 +20,6 @@ export interface AddClassOptions {
 /** Resolves tokens within one HTTP request (request-scoped services once per request). */
 export interface ScopeResolver {
   get<T>(token: Token<T>): T;
-}
-
-const PRIMITIVES = new Set<unknown>([Object, String, Number, Boolean, Array, Function, Symbol, Promise, undefined]);
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
-
-const CYCLE_HINT = ' (constructors that need each other cannot be built: move what both need into a third service,'
-  + ' or have one side resolve the other later, e.g. ctx.container.get(…) in a handler)';
-
-// The token of constructor parameter #i: `@Inject` (a lazy `() => Class` read now, at boot) or the declared type.
-function tokenAt(consumer: string, i: number, injected: unknown, declared: unknown): Token {
-  const lazy = isLazyToken(injected);
-  const token = (lazy ? injected.resolve() : injected ?? declared) as Token | undefined;
-  if (lazy && (token === undefined || token === null)) {
-    throw new LokstraError('LKS_ERR_DI_RESOLVE', { token: consumer, detail: `constructor parameter #${i}: @Inject(() => …) returned ${String(token)} at boot` });
-  }
-  if (token === undefined || (PRIMITIVES.has(token) && injected === undefined)) {
-    throw new LokstraError('LKS_ERR_DI_RESOLVE', {
-      token: consumer,
-      detail: token === Function
-        ? `constructor parameter #${i} has type Function: its class was likely imported with 'import type' (which leaves no runtime class for the metadata); import it as a value, or add @Inject(token)`
-        : `constructor parameter #${i} has type ${tokenName(token ?? 'unknown')}; add @Inject(token) or register the type`
-          + ' (a class from a file that imports this one is still undefined when decorators run: write @Inject(() => ThatClass))',
-    });
-  }
-  return token;
 }
 
 /**
@@ -231,25 +191,8 @@ export class ServiceContainer {
     return target === undefined ? undefined : this.entries.get(target);
   }
 
-  // A controller or transient that depends on a request-scoped service must itself be created per request;
-  // a singleton service that does is a captive dependency and a boot error.
   private computeTaint(): void {
-    const tainted = new Set<Entry>();
-    let changed = true;
-    while (changed) {
-      changed = false;
-      for (const entry of this.entries.values()) {
-        if (tainted.has(entry)) continue;
-        const taintedDep = entry.deps.map((d) => this.entryFor(d)).find((d) => d !== undefined && tainted.has(d));
-        if (entry.scope !== 'request' && taintedDep === undefined) continue;
-        if (entry.scope === 'singleton' && !entry.controller) {
-          throw new LokstraError('LKS_ERR_DI_SCOPE_MISMATCH', { consumer: tokenName(entry.key), dependency: tokenName(taintedDep?.key ?? '?') });
-        }
-        tainted.add(entry);
-        changed = true;
-      }
-    }
-    this.tainted = [...tainted];
+    this.tainted = requestScoped([...this.entries.values()], (d) => this.entryFor(d));
   }
 
   /** True when instances of this class must be created per request. */

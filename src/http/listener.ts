@@ -1,6 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import type { Socket } from 'node:net';
-import fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createServer } from './server';
 import { HttpError } from '../errors/http-error';
 import { LokstraError } from '../errors/lokstra-error';
 import type { ListenAddress, Settings } from '../config/settings';
@@ -21,8 +20,7 @@ import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
 import { redactUrl, safeLogValue } from '../middleware/log-safety';
 import { runInRequestScope } from '../internal/request-scope';
-import { badRequestLine, parseQueryString } from './request-line';
-import { toFastifyLogger } from '../services/fastify-logger';
+import { badRequestLine } from './request-line';
 import { installSendTimeout } from './send-timeout';
 import { installRequestSignalFix } from './request-signal';
 import type { Logger } from '../services/logger';
@@ -35,21 +33,6 @@ export interface ListenerOptions {
   runtime: ContextRuntime;
   logger: ContextLogger;
   mappers: readonly ErrorMapper[];
-}
-
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-
-// Generated ids are a random per-process prefix plus a counter: unique across processes and
-// restarts like a UUID, without 16 random bytes per request (SPEC-2 §1, "computed at boot").
-const ID_PREFIX = randomBytes(9).toString('base64url');
-let idCounter = 0;
-
-// A client's x-request-id is kept only when short and of a safe charset (it ends up in logs).
-function requestId(req: { headers: Record<string, string | string[] | undefined> }): string {
-  const given = req.headers['x-request-id'];
-  if (typeof given === 'string' && SAFE_REQUEST_ID.test(given)) return given;
-  idCounter = idCounter >= Number.MAX_SAFE_INTEGER ? 1 : idCounter + 1;
-  return `${ID_PREFIX}-${idCounter.toString(36)}`;
 }
 
 const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
@@ -96,36 +79,10 @@ export class Listener {
     this.opts = opts;
     this.address = opts.address;
     const s = opts.settings;
-    this.fastify = fastify({
-      // Fastify and its plugins log their warnings and errors through the deployment's logger.
-      // Request lines are the request_logger middleware's job and Lokstra logs "listening on"
-      // itself, so Fastify's own info lines are left out.
-      loggerInstance: toFastifyLogger(opts.logger as Logger, { level: 'warn' }) as unknown as FastifyBaseLogger,
-      logController: new LogController({ disableRequestLogging: true }),
-      routerOptions: { ignoreTrailingSlash: s.ignoreTrailingSlash, maxParamLength: s.maxParamLength, querystringParser: parseQueryString },
-      bodyLimit: s.bodyLimit,
-      requestTimeout: s.requestTimeout,
-      keepAliveTimeout: s.keepAliveTimeout,
-      handlerTimeout: s.handlerTimeout || undefined,
-      // Node checks headers/request timeouts only every connectionsCheckingInterval (30 s by default),
-      // so a slowloris client would outlive a 1 s headers_timeout by ~30 s; check often enough.
-      http: {
-        maxHeaderSize: s.maxHeaderSize, headersTimeout: s.headersTimeout,
-        connectionsCheckingInterval: Math.min(1000, Math.max(100, Math.floor(Math.min(s.headersTimeout, s.requestTimeout) / 2))),
-      } as never,
-      trustProxy: s.trustProxy as boolean,
-      return503OnClosing: false,
-      forceCloseConnections: 'idle',
-      requestIdHeader: false,
-      genReqId: requestId,
-      onProtoPoisoning: 'error',
-      onConstructorPoisoning: 'error',
-      frameworkErrors: (err, req, reply) => {
-        const res = errorToResponse(err, opts.mappers, true).response;
-        sendResponse(reply, this.finish(res, this.scopes.scopeFor(req.url ?? '/'), req, { kind: 'framework', cause: err }));
-      },
-      clientErrorHandler: (err, socket) => this.clientError(err, socket),
-    }) as unknown as FastifyInstance;
+    this.fastify = createServer(s, opts.logger as Logger, (err, req, reply) => {
+      const res = errorToResponse(err, opts.mappers, true).response;
+      sendResponse(reply, this.finish(res, this.scopes.scopeFor(req.url ?? '/'), req, { kind: 'framework', cause: err }));
+    });
     installSendTimeout(this.fastify, s.sendTimeout);
     if (s.handlerTimeout > 0) installRequestSignalFix(this.fastify);
     registerBodyParsers(this.fastify, { maxDepth: s.maxJsonDepth, maxStringLength: s.maxStringLength, maxArrayLength: s.maxArrayLength, maxObjectKeys: s.maxObjectKeys });
@@ -274,16 +231,6 @@ export class Listener {
   private sendClosing(reply: FastifyReply): FastifyReply | undefined {
     reply.header('connection', 'close').header('retry-after', '5');
     return sendResponse(reply, Response.error(503, 'Server is shutting down', 'SERVICE_UNAVAILABLE'));
-  }
-
-  private clientError(err: Error & { code?: string }, socket: Socket): void {
-    if (err.code === 'ECONNRESET' || socket.destroyed) return;
-    const status = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = JSON.stringify(Response.error(status, genericMessage(status)).toEnvelope());
-    if (socket.writable) {
-      socket.write(`HTTP/1.1 ${status} ${genericMessage(status)}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-    }
-    socket.destroy();
   }
 
   /** Starts listening; failure (e.g. EADDRINUSE) is a LokstraError naming app and address. */

@@ -1,8 +1,6 @@
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
+import { isSafeRequestId } from '../internal/request-id';
 import type { FastifyMiddleware } from './types';
-
-// Same rule as the listener's `x-request-id`: the id ends up in every log line of the request.
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /**
  * `request_id`: echoes the request id (`ctx.requestId`) in a response header, `x-request-id` by
@@ -20,7 +18,7 @@ export const requestId: FastifyMiddleware = {
     if (header === 'x-request-id') return { hooks: { onSend } };
     const onRequest = (req: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void => {
       const given = req.headers[header];
-      if (typeof given === 'string' && SAFE_REQUEST_ID.test(given)) req.id = given;
+      if (isSafeRequestId(given)) req.id = given;
       done();
     };
     return { hooks: { onRequest, onSend } };
