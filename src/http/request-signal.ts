@@ -24,7 +24,8 @@ function knownKeys(): Record<string, symbol> {
 }
 const KNOWN = knownKeys();
 
-function fastifyKey(req: FastifyRequest, description: string): symbol | undefined {
+/** One of Fastify's internal request symbols, by description (looked up once, then cached). */
+export function fastifyKey(req: FastifyRequest, description: string): symbol | undefined {
   const known = KNOWN[description];
   if (known !== undefined) return known;
   if (keys.has(description)) return keys.get(description);

@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { fastifyKey } from './request-signal';
 
 // Fastify keeps a route's handler timer (`handlerTimeout`) running until the response has been
 // written completely, so a download still streaming at the deadline was destroyed mid-body.
-const timerOf = (req: FastifyRequest): symbol | undefined =>
-  Object.getOwnPropertySymbols(req).find((s) => s.description === 'fastify.request.timeoutTimer');
+const timerOf = (req: FastifyRequest): symbol | undefined => fastifyKey(req, 'fastify.request.timeoutTimer');
 
 /**
  * Timeouts of the response phase, installed on a listener:
