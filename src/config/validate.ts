@@ -1,4 +1,5 @@
-import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
 import { isSecretKey } from '../internal/secrets';
 import { suggest } from '../internal/suggest';
@@ -9,12 +10,42 @@ import type { LokstraConfig } from './types';
 /** Keys of the Go original that mean nothing here: removed with a warning instead of failing. */
 export const LEGACY_KEYS = new Set(['listener_type', 'router_engine_type', 'setting', 'settings_legacy', 'cert_file', 'key_file', 'ca_file']);
 
+/** ajv options of the config validator; scripts/build-config-validator.cjs uses the same. */
+export const CONFIG_AJV_OPTIONS = { allErrors: true, verbose: true, strict: false } as const;
+
 let compiled: ValidateFunction | undefined;
 
-/** The schema validator, compiled once (ajv, JSON Schema 2020-12). */
+/** Compiles `lokstra.schema.json` with ajv (tens of ms): what the built package avoids. */
+export function compileConfigValidator(): ValidateFunction {
+  // Loaded here only: the built package validates with the standalone code and never loads ajv's compiler for it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default;
+  return new Ajv({ ...CONFIG_AJV_OPTIONS }).compile(schema);
+}
+
+/**
+ * The built package's validator: ajv standalone code generated at build time from the same schema
+ * and options (scripts/build-config-validator.cjs). Absent when running from source.
+ */
+function precompiled(): ValidateFunction | undefined {
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    return require('./config-validator') as ValidateFunction;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'MODULE_NOT_FOUND' && String((err as Error).message).includes('config-validator')) return undefined;
+    throw err;
+  }
+}
+
+/** The schema validator, loaded or compiled once (JSON Schema 2020-12). */
 function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: false }).compile(schema);
+  compiled ??= precompiled() ?? compileConfigValidator();
   return compiled;
+}
+
+/** Replaces the validator (tests compare the standalone one with the runtime one). */
+export function useConfigValidator(validate: ValidateFunction | undefined): void {
+  compiled = validate;
 }
 
 type Path = (string | number)[];
