@@ -6,7 +6,7 @@ export { Lokstra, type LokstraOptions, type LokstraHandle } from './lokstra';
 export {
   Route, Get, Post, Put, Patch, Delete, Head, Options, All, Use, Accepts, Raw, Handler,
   Path, Query, Header, Body, Bind, Ctx, Service, Inject, Module, defineModule, createParamDecorator,
-  type ServiceOptions,
+  Returns, Doc, type ServiceOptions, type ReturnsOptions,
 } from './decorators/index';
 export { Context, type ContextLogger, type RequestScope } from './http/context';
 export { App, type AppHandle } from './http/app';
@@ -33,7 +33,7 @@ export { createLogger, type Logger, type LoggerOptions } from './services/logger
 export { isSecretKey } from './internal/secrets';
 export { HTTP_CONTRIBUTION } from './metadata/types';
 export type {
-  HttpContribution, ContributedRoute, LifecycleState,
+  HttpContribution, ContributedRoute, LifecycleState, DocMeta, ReturnsMeta,
   HttpMethod, Scope, SourceOptions, AcceptKind, MiddlewareFn, MiddlewareRef, MiddlewareFactory, MiddlewareFactoryEnv, MiddlewareDefinition,
   ModuleDefinition, ModuleRef, DefinedModule, Provider, ServiceFactory, ServiceFactoryContext, Token, Class,
 } from './metadata/types';

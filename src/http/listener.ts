@@ -164,7 +164,7 @@ export class Listener {
         return undefined;
       }
       if (this.closing && res.kind !== 'handled') reply.header('connection', 'close');
-      sendResponse(reply, res);
+      sendResponse(reply, res, route.serializer);
       return undefined;
     };
     // No async wrapper: a handler that returns synchronously is answered without a promise.

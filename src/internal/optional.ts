@@ -7,6 +7,8 @@ import type FastifyCompress from '@fastify/compress';
 import type FastifyCors from '@fastify/cors';
 import type Helmet from 'helmet';
 import type HandlebarsNs from 'handlebars';
+import type FastJsonStringify from 'fast-json-stringify';
+import type * as Jose from 'jose';
 
 function once<T>(load: () => T): () => T {
   let value: T | undefined;
@@ -36,6 +38,8 @@ export interface OptionalIntegrations {
   fastifyCors: () => typeof FastifyCors;
   helmet: () => typeof Helmet;
   handlebars: () => typeof HandlebarsNs;
+  fastJsonStringify: () => typeof FastJsonStringify;
+  jose: () => typeof Jose;
 }
 
 /**
@@ -52,4 +56,6 @@ export const optional: OptionalIntegrations = {
   fastifyCors: once(() => defaultOf<typeof FastifyCors>(require('@fastify/cors'))),
   helmet: once(() => defaultOf<typeof Helmet>(require('helmet'))),
   handlebars: once(() => defaultOf<typeof HandlebarsNs>(require('handlebars'))),
+  fastJsonStringify: once(() => defaultOf<typeof FastJsonStringify>(require('fast-json-stringify'))),
+  jose: once(() => require('jose') as typeof Jose),
 };

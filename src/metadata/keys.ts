@@ -11,4 +11,6 @@ export const META = {
   service: Symbol.for('lokstra:service'),
   inject: Symbol.for('lokstra:inject'),
   module: Symbol.for('lokstra:module'),
+  returns: Symbol.for('lokstra:returns'),
+  doc: Symbol.for('lokstra:doc'),
 } as const;

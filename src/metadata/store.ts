@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { META } from './keys';
 import type {
-  AcceptKind, ControllerMeta, MiddlewareRef, ModuleDefinition, ParamMeta, PropertyMeta, RouteMeta, ServiceMeta,
+  AcceptKind, ControllerMeta, DocMeta, MiddlewareRef, ReturnsMeta, ModuleDefinition, ParamMeta, PropertyMeta, RouteMeta, ServiceMeta,
 } from './types';
 
 // Typed readers and writers over reflect-metadata. Decorators write; container/ and http/ read, once at boot.
@@ -77,6 +77,23 @@ export const metadata = {
   },
   getHandlerNames(ctor: object): { name: string; propertyKey: string | symbol }[] {
     return ownList(META.handlerNames, ctor);
+  },
+  addReturns(ctor: object, propertyKey: string | symbol, returns: ReturnsMeta): void {
+    pushTo(META.returns, returns, ctor, propertyKey);
+  },
+  /** `@Returns` declarations of a method, in declaration order (top first). */
+  getReturns(ctor: object, propertyKey: string | symbol): ReturnsMeta[] {
+    // Method decorators run bottom-up: reversed, the list reads as written.
+    return ownList<ReturnsMeta>(META.returns, ctor, propertyKey).reverse();
+  },
+  setDoc(target: object, doc: DocMeta, propertyKey?: string | symbol): void {
+    if (propertyKey === undefined) Reflect.defineMetadata(META.doc, doc, target);
+    else Reflect.defineMetadata(META.doc, doc, target, propertyKey);
+  },
+  getDoc(target: object, propertyKey?: string | symbol): DocMeta | undefined {
+    return (propertyKey === undefined
+      ? Reflect.getOwnMetadata(META.doc, target)
+      : Reflect.getOwnMetadata(META.doc, target, propertyKey)) as DocMeta | undefined;
   },
   setService(ctor: object, meta: ServiceMeta): void {
     Reflect.defineMetadata(META.service, meta, ctor);

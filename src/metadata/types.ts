@@ -7,6 +7,25 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 
 /** Where a bound value comes from. */
 export type BindSource = 'path' | 'query' | 'header' | 'body';
 
+/** One `@Returns` declaration: the `data` class (or `[Class]` for an array) of the responses with `status`. */
+export interface ReturnsMeta {
+  type: Class;
+  array: boolean;
+  /** Default 200. */
+  status: number;
+  description: string | undefined;
+}
+
+/** What `@Doc` adds to a route's OpenAPI operation (or, on a class, to every route of a controller). */
+export interface DocMeta {
+  summary?: string;
+  description?: string;
+  tags?: string[];
+  deprecated?: boolean;
+  /** Replaces the generated `operationId` (`<Controller>_<method>`). */
+  operation_id?: string;
+}
+
 /** Options of the source decorators. */
 export interface SourceOptions {
   /** Value must be present (path values always are). */

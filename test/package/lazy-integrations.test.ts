@@ -7,7 +7,8 @@ import { join } from 'node:path';
 // cors, security_headers and compression.
 
 const ROOT = join(__dirname, '..', '..');
-const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars'];
+// fast-json-stringify is not listed: Fastify itself requires it at load (its serializer compiler).
+const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars', '@fastify/swagger-ui'];
 
 const PROBE = `
   const OPTIONAL = ${JSON.stringify(OPTIONAL)};

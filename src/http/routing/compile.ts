@@ -11,6 +11,7 @@ import { Context } from '../context';
 import { resolveScope, type FormatterLookup, type ScopeLevel } from '../contract/scope';
 import type { ErrorFormatter, ResponseScope } from '../contract/types';
 import type { Response } from '../response/response';
+import { buildResponseSerializer, type ResponseSerializer } from '../response/serializer';
 import { resultToResponse } from '../response/to-response';
 import { isBoundHandler } from './bind-handler';
 import { compose, type Terminal } from './compose';
@@ -35,7 +36,14 @@ export interface CompiledRoute {
   appFastify: FastifyAttachment[];
   /** Response shaping: envelope on/off, error formatter, validation status. */
   scope: ResponseScope;
+  /** What the route runs, for the OpenAPI document: a controller method or a `bind(Dto, fn)` DTO. */
+  target?: RouteTarget | undefined;
+  /** The compiled `@Returns` serialiser (declared fields only), if the method declares one. */
+  serializer?: ResponseSerializer | undefined;
 }
+
+/** The controller method (or bound DTO) behind a compiled route. */
+export type RouteTarget = { kind: 'method'; controller: Class; method: string | symbol } | { kind: 'bind'; dto: Class };
 
 /** The response scope of a router prefix, for requests that match no route. */
 export interface PrefixScope {
@@ -88,13 +96,19 @@ function methodTerminal(controller: Class, method: string | symbol, deps: Compil
   };
 }
 
-function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps): { run: Terminal<Context>; name: string } {
+interface TerminalInfo { run: Terminal<Context>; name: string; target?: RouteTarget }
+
+function methodTarget(controller: Class, method: string | symbol): Pick<CompiledRoute, 'target' | 'serializer'> {
+  return { target: { kind: 'method', controller, method }, serializer: buildResponseSerializer(metadata.getReturns(controller, method)) };
+}
+
+function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps): TerminalInfo {
   if (typeof handler === 'string') {
     const entry = deps.registry.handlers.get(handler);
     if (entry === undefined) {
       throw new LokstraError('LKS_ERR_ROUTE_HANDLER_NOT_FOUND', { name: handler, source, known: [...deps.registry.handlers.keys()].join(', ') || 'none' });
     }
-    if (entry.kind === 'method') return { run: methodTerminal(entry.controller, entry.method, deps), name: handler };
+    if (entry.kind === 'method') return { run: methodTerminal(entry.controller, entry.method, deps), name: handler, target: { kind: 'method', controller: entry.controller, method: entry.method } };
     return { run: handlerTerminal(entry.fn, source, deps).run, name: handler };
   }
   if (isBoundHandler(handler)) {
@@ -102,6 +116,7 @@ function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps
     const call = (ctx: Context, req: unknown): Response | Promise<Response> => toResponse(handler.fn(ctx, req));
     return {
       name: handler.fn.name || 'anonymous',
+      target: { kind: 'bind', dto: handler.dto },
       run: (ctx) => {
         const errors = new FieldErrorCollector();
         const req = bindDto(plan, ctx.sources, 'all', errors, true);
@@ -129,12 +144,13 @@ export function compileApp(app: string, root: Router, deps: CompileDeps, prefixS
     if (node === root) appFastify = own.fastify;
     const nodeAccepts = node.accepts ?? accepts;
     for (const route of node.routes) {
-      const { run, name } = handlerTerminal(route.handler, route.source, deps);
+      const { run, name, target } = handlerTerminal(route.handler, route.source, deps);
       const chain = deps.middleware.resolveChain([...levels, { refs: route.middleware, override: route.override, source: route.source }]);
       out.push({
         app, method: route.method, url: joinPath(node.fullPrefix, route.path), source: route.source, handlerName: name,
         middleware: chain.names, accepts: route.accepts ?? nodeAccepts, run: compose(chain.fns, run), fastify: chain.fastify, appFastify,
         scope: resolveScope([...scopes, { options: route.scope, source: route.source }], app, lookup),
+        ...(target?.kind === 'method' ? methodTarget(target.controller, target.method) : { target }),
       });
     }
     for (const mount of node.mounts) {
@@ -176,6 +192,7 @@ function compileController(app: string, controller: Class, levels: ChainLevel[],
       run: compose(chain.fns, methodTerminal(controller, route.propertyKey, deps)),
       fastify: chain.fastify, appFastify: [],
       scope: resolveScope([...at.scopes.levels, classScope, { options: methodScope(controller, route.propertyKey), source }], app, at.scopes.lookup),
+      ...methodTarget(controller, route.propertyKey),
     };
   });
 }
