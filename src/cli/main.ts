@@ -1,45 +1,78 @@
 #!/usr/bin/env node
-import { loadConfig } from '../config/load';
-import { resolveSettings } from '../config/settings';
 import { LokstraError } from '../errors/lokstra-error';
+import { checkCommand } from './commands/check';
+import { configCommand } from './commands/config';
+import { devCommand } from './commands/dev';
+import { generateCommand } from './commands/generate';
+import { newCommand } from './commands/new';
+import { routesCommand } from './commands/routes';
+import { CliUsageError, type CliCommand, type CliContext, type CliResult } from './io';
 
-const USAGE = 'usage: lokstra check [config-file-or-directory]';
+export type { CliResult } from './io';
 
-/** What one CLI run printed and its exit code (the CLI is a function so tests can call it). */
-export interface CliResult {
-  code: number;
-  stdout: string[];
-  stderr: string[];
+const COMMANDS: readonly CliCommand[] = [newCommand, devCommand, routesCommand, configCommand, checkCommand, generateCommand];
+
+function helpText(): string[] {
+  const width = Math.max(...COMMANDS.map((c) => c.usage.length));
+  return ['usage: lokstra <command> [options]', '', ...COMMANDS.map((c) => `  ${c.usage.padEnd(width)}  ${c.summary}`), '', 'docs: node_modules/lokstra/docs/cli.md'];
 }
 
-/** `lokstra check [config]`: loads and validates a config without starting anything. */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Promise<CliResult> {
-  const out: CliResult = { code: 0, stdout: [], stderr: [] };
-  const [command, target, ...rest] = argv;
-  if (command !== 'check' || rest.length > 0) {
-    out.stderr.push(USAGE);
-    out.code = 2;
-    return out;
-  }
+/** Options of {@link runCli}. */
+export interface RunCliOptions {
+  /** Print lines as they come (the binary does); tests read them from the result. */
+  live?: boolean;
+}
+
+/**
+ * Runs one `lokstra` command: `new`, `dev`, `routes`, `config print`, `check`, `generate`.
+ * Usage mistakes exit 2 with one line, failures exit 1 with `CODE: message`.
+ * @example const r = await runCli(['check', 'lokstra.config.yaml']); // r.code, r.stdout, r.stderr
+ */
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), options: RunCliOptions = {}): Promise<CliResult> {
+  const result: CliResult = { code: 0, stdout: [], stderr: [] };
+  const live = options.live === true;
+  const tty = live && process.stderr.isTTY === true;
+  let pending = false;
+  const clear = (): void => {
+    if (pending) process.stderr.write('\r\x1b[K');
+    pending = false;
+  };
+  const ctx: CliContext = {
+    args: argv.slice(1), env, cwd,
+    out: (line) => { result.stdout.push(line); if (live) { clear(); process.stdout.write(`${line}\n`); } },
+    err: (line) => { result.stderr.push(line); if (live) { clear(); process.stderr.write(`${line}\n`); } },
+    progress: (line) => {
+      if (!live) return;
+      if (tty) { clear(); process.stderr.write(line.slice(0, (process.stderr.columns ?? 80) - 1)); pending = true; } else process.stderr.write(`${line}\n`);
+    },
+  };
+  const [name] = argv;
   try {
-    const { config, source, warnings } = await loadConfig(target, { cwd, env });
-    resolveSettings(config.server?.global_setting);
-    for (const w of warnings) out.stderr.push(`warning: ${w}`);
-    const apps = (config.apps ?? []).map((a) => `${a.name}@${String(a.address ?? ':8080')}`);
-    out.stdout.push(`ok: ${source ?? 'config'} — ${apps.length} app(s)${apps.length ? ` (${apps.join(', ')})` : ''}, ${(config.services ?? []).length} service(s)`);
+    if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+      for (const line of helpText()) ctx.out(line);
+      result.code = name === undefined ? 2 : 0;
+      return result;
+    }
+    const command = COMMANDS.find((c) => c.name === name);
+    if (command === undefined) throw new CliUsageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')} (lokstra help)`);
+    result.code = await command.run(ctx);
   } catch (err) {
-    out.code = 1;
-    const code = LokstraError.is(err) ? err.code : 'error';
-    out.stderr.push(`${code}: ${(err as Error).message}`);
-    if (env.LOKSTRA_DEBUG) out.stderr.push(String((err as Error).stack));
+    if (err instanceof CliUsageError) {
+      ctx.err(err.message);
+      result.code = 2;
+    } else {
+      ctx.err(`${LokstraError.is(err) ? err.code : 'error'}: ${(err as Error).message}`);
+      if (env.LOKSTRA_DEBUG) ctx.err(String((err as Error).stack));
+      result.code = 1;
+    }
+  } finally {
+    clear();
   }
-  return out;
+  return result;
 }
 
 if (require.main === module) {
-  runCli(process.argv.slice(2)).then((r) => {
-    for (const line of r.stdout) console.log(line);
-    for (const line of r.stderr) console.error(line);
+  runCli(process.argv.slice(2), process.env, process.cwd(), { live: true }).then((r) => {
     process.exit(r.code);
   }, (err: unknown) => {
     console.error(err);

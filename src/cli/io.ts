@@ -1,0 +1,72 @@
+/** What one CLI run printed and its exit code (the CLI is a function so tests can call it). */
+export interface CliResult {
+  code: number;
+  stdout: string[];
+  stderr: string[];
+}
+
+/** What a command gets: its arguments, environment, folder and two line printers. */
+export interface CliContext {
+  readonly args: string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly cwd: string;
+  out(line: string): void;
+  err(line: string): void;
+  /** Transient progress (a spinner line on a terminal, one line each otherwise). */
+  progress(line: string): void;
+}
+
+/** One `lokstra <name>` command. */
+export interface CliCommand {
+  readonly name: string;
+  /** One line for `lokstra help`. */
+  readonly summary: string;
+  readonly usage: string;
+  /** Returns the exit code. */
+  run(ctx: CliContext): Promise<number>;
+}
+
+/** A usage mistake (unknown command, flag, template; missing project): one line on stderr, exit 2. */
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+/** Parsed `positional --flag value --bool` arguments. */
+export interface ParsedArgs {
+  positional: string[];
+  flags: Map<string, string | true>;
+}
+
+/**
+ * Parses arguments against the flags a command knows: `valued` take a value (`--x v` or `--x=v`),
+ * `booleans` do not. Any other `--flag` is a usage error naming the command's usage line.
+ */
+export function parseArgs(args: string[], spec: { valued?: string[]; booleans?: string[]; usage: string }): ParsedArgs {
+  const positional: string[] = [];
+  const flags = new Map<string, string | true>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    if (spec.booleans?.includes(name) && eq === -1) {
+      flags.set(name, true);
+    } else if (spec.valued?.includes(name)) {
+      const value = eq === -1 ? args[++i] : arg.slice(eq + 1);
+      if (value === undefined || value === '') throw new CliUsageError(`--${name} needs a value; ${spec.usage}`);
+      flags.set(name, value);
+    } else {
+      throw new CliUsageError(`unknown option --${name}; ${spec.usage}`);
+    }
+  }
+  return { positional, flags };
+}
+
+/** The string value of a flag, or `fallback`. */
+export function flag(parsed: ParsedArgs, name: string, fallback?: string): string | undefined {
+  const v = parsed.flags.get(name);
+  return typeof v === 'string' ? v : fallback;
+}
