@@ -1,4 +1,4 @@
-import { parse } from 'yaml';
+import { yaml } from './yaml-lib';
 import { LokstraError } from '../errors/lokstra-error';
 import { isSecretKey } from '../internal/secrets';
 import { setPosition } from './positions';
@@ -10,7 +10,7 @@ const norm = (s: string): string => s.toLowerCase().replace(/[-.]/g, '_');
 
 function scalar(text: string): unknown {
   try {
-    const v: unknown = parse(text);
+    const v: unknown = yaml().parse(text);
     return v === null || typeof v !== 'object' ? (v ?? text) : text;
   } catch {
     return text;
@@ -25,7 +25,7 @@ function value(text: string, key: string, variable: string): unknown {
   if (isSecretKey(key) || !FLOW.test(text)) return scalar(text);
   let parsed: unknown;
   try {
-    parsed = parse(text, { maxAliasCount: 0 });
+    parsed = yaml().parse(text, { maxAliasCount: 0 });
   } catch (err) {
     const detail = (err as Error).message.split('\n')[0] ?? '';
     throw new LokstraError('LKS_ERR_CONFIG_INVALID', { path: `env ${variable}`, detail: `expected a list or map as a JSON or YAML flow value (e.g. [cors, request_id]): ${detail}` });

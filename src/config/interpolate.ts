@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
-import { isPair, isScalar, isSeq, parse, visit, type Document, type LineCounter, type Scalar } from 'yaml';
+import type { Document, LineCounter, Scalar } from 'yaml';
+import { yaml } from './yaml-lib';
 import { LokstraError } from '../errors/lokstra-error';
 
 /** Resolves `${SOURCE:NAME}`; returns `undefined` when the name is not set. */
@@ -46,6 +47,7 @@ type Ancestor = unknown;
 
 // The key path of a node from the visitor's ancestor chain: map keys by name, sequence items by index.
 function keyPath(chain: readonly Ancestor[]): string {
+  const { isPair, isScalar, isSeq } = yaml();
   let out = '';
   for (let i = 0; i < chain.length; i++) {
     const node = chain[i];
@@ -70,7 +72,7 @@ function where(file: string, lc: LineCounter | undefined, node: Scalar, chain: r
  * scalars stay strings. Keys are never interpolated.
  */
 export function interpolateDocument(doc: Document, resolvers: Map<string, EnvResolver>, file: string, lc?: LineCounter): void {
-  visit(doc, {
+  yaml().visit(doc, {
     Scalar(key, node, path) {
       if (key === 'key' || typeof node.value !== 'string' || !node.value.includes('${')) return;
       const text = interpolateString(node.value, where(file, lc, node, [...path, node]), resolvers);
@@ -82,7 +84,7 @@ export function interpolateDocument(doc: Document, resolvers: Map<string, EnvRes
 
 function typedScalar(text: string): unknown {
   try {
-    const value: unknown = parse(text);
+    const value: unknown = yaml().parse(text);
     return value === null || typeof value !== 'object' ? (value ?? text) : text;
   } catch {
     return text;

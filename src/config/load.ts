@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath, isAbsolute } from 'node:path';
-import { cosmiconfig } from 'cosmiconfig';
-import { LineCounter, parseDocument } from 'yaml';
+import type * as Cosmiconfig from 'cosmiconfig';
+import { yaml } from './yaml-lib';
 import { LokstraError } from '../errors/lokstra-error';
 import { applyEnvOverrides } from './env-overrides';
 import { resolveIncludes } from './includes';
@@ -34,6 +34,7 @@ const MAX_ALIASES = 100;
  * position for later error messages.
  */
 export function parseYaml(text: string, file: string, resolvers: Map<string, EnvResolver> = defaultResolvers()): LokstraConfig {
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const problems = [...doc.errors, ...doc.warnings.filter((w) => w.code === 'TAG_RESOLVE_FAILED')];
@@ -95,6 +96,9 @@ function filesFor(path: string, profile: string | undefined): string[] {
 }
 
 async function discover(cwd: string, resolvers: Map<string, EnvResolver>): Promise<string> {
+  // Loaded only to discover a config file (a config object or an explicit path never needs it).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { cosmiconfig } = require('cosmiconfig') as typeof Cosmiconfig;
   const explorer = cosmiconfig('lokstra', {
     searchPlaces: SEARCH_PLACES,
     searchStrategy: 'none',

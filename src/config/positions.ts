@@ -1,5 +1,6 @@
 import { isAbsolute, relative } from 'node:path';
-import { isMap, isPair, isScalar, isSeq, type LineCounter, type Node } from 'yaml';
+import type { LineCounter, Node } from 'yaml';
+import { yaml } from './yaml-lib';
 
 /** Where a value was written: file and 1-based line:column. */
 export interface Position {
@@ -34,6 +35,7 @@ export function recordPositions(value: unknown, node: unknown, file: string, lc:
   const own = at(node as Node, file, lc);
   const map = mapOf(value);
   if (own) map.set('', own);
+  const { isMap, isPair, isScalar, isSeq } = yaml();
   if (isMap(node) && !Array.isArray(value)) {
     for (const pair of node.items) {
       if (!isPair(pair) || !isScalar(pair.key)) continue;

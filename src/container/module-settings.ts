@@ -1,4 +1,4 @@
-import Ajv2020 from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
 import { plainToInstance } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { formatPosition, positionOf } from '../config/positions';
@@ -77,7 +77,9 @@ export function bindModuleSettings(config: LokstraConfig, registry: Registry, co
       container.bindValue(token, instance);
       container.bindValue(mod.settings, instance, token);
     } else {
-      const validate = new Ajv2020({ allErrors: false, strict: false, useDefaults: true }).compile(mod.settings);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default; // only for modules with JSON-Schema settings
+      const validate = new Ajv({ allErrors: false, strict: false, useDefaults: true }).compile(mod.settings);
       const copy = structuredClone(raw);
       if (!validate(copy)) {
         const e = validate.errors?.[0];

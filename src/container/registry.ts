@@ -1,4 +1,5 @@
-import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
+import type Ajv2020 from 'ajv/dist/2020';
+import type { ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
 import { isDefinedModule } from '../metadata/defined-module';
 import { metadata } from '../metadata/store';
@@ -47,14 +48,22 @@ export interface MiddlewareOptions {
 
 let ajv: Ajv2020 | undefined;
 
+/**
+ * The validator of a middleware's config, compiled on first use (at boot, when a config names the
+ * middleware): registering the built-ins costs nothing, and apps that use none never load ajv.
+ */
 function compileConfigSchema(name: string, schema: Record<string, unknown>): (config: Record<string, unknown>) => string | undefined {
-  let check: ValidateFunction;
-  try {
-    check = (ajv ??= new Ajv2020({ allErrors: true, strict: false })).compile(schema);
-  } catch (err) {
-    throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name, detail: `its configSchema does not compile: ${(err as Error).message}` });
-  }
+  let check: ValidateFunction | undefined;
   return (config) => {
+    if (check === undefined) {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        ajv ??= new (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default({ allErrors: true, strict: false });
+        check = ajv.compile(schema);
+      } catch (err) {
+        throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name, detail: `its configSchema does not compile: ${(err as Error).message}` });
+      }
+    }
     if (check(config)) return undefined;
     return (check.errors ?? []).map((e) => {
       const at = e.instancePath === '' ? 'config' : `config${e.instancePath.replace(/\//g, '.')}`;
