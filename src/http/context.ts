@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Token } from '../internal/types';
+import { authOf, type AuthInfo } from '../auth/types';
 import { bindTarget, requireJsonBody, type BindTarget } from './binding/bind-target';
 import type { DtoPlanCache } from './binding/dto-binder';
 import { bodyKindOf, type RequestSources } from './binding/sources';
@@ -80,6 +81,11 @@ export class Context extends ResponseHelpers {
   /** A logger whose lines carry this request's id. */
   get log(): ContextLogger {
     return (this.logger ??= this.runtime.logger.child({ requestId: this.req.id }));
+  }
+
+  /** Who made the request, as `jwt`, `api_key`, `session` or `oauth2` established it; `undefined` when anonymous. */
+  get auth(): AuthInfo | undefined {
+    return authOf(this.req);
   }
 
   /** True for requests made by htmx (`HX-Request: true`). */

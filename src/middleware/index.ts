@@ -1,4 +1,5 @@
 import type { Registry } from '../container/registry';
+import { registerAuthMiddleware } from '../auth/index';
 import { bodyLimit } from './body-limit';
 import { compression } from './compression';
 import { cors } from './cors';
@@ -29,4 +30,5 @@ export function registerBuiltinMiddleware(registry: Registry): void {
   for (const [name, impl, priority, aliases] of BUILTINS) {
     registry.middleware(name, impl, { priority, configSchema: BUILTIN_CONFIG_SCHEMAS[name] as Record<string, unknown>, aliases: aliases ?? [] });
   }
+  registerAuthMiddleware(registry);
 }

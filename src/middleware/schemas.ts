@@ -3,6 +3,7 @@
  * `lokstra.schema.json` carries the same schemas under `middlewareObject` (with `$ref`s to its
  * duration and size definitions); `test/middleware/schemas.test.ts` keeps the two equal.
  */
+import { AUTH_CONFIG_SCHEMAS } from './schemas-auth';
 
 const duration = {
   description: 'A duration: 500ms, 30s, 5m, 1h, or milliseconds.',
@@ -104,4 +105,5 @@ export const BUILTIN_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
     description: 'helmet options by snake_case name; each false or an object.',
     properties: Object.fromEntries(Object.keys(HELMET_OPTIONS).map((k) => [k, helmetOption])),
   },
+  ...AUTH_CONFIG_SCHEMAS,
 };

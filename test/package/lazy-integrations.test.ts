@@ -8,7 +8,7 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 // fast-json-stringify is not listed: Fastify itself requires it at load (its serializer compiler).
-const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars', '@fastify/swagger-ui'];
+const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars', '@fastify/swagger-ui', 'jose'];
 
 const PROBE = `
   const OPTIONAL = ${JSON.stringify(OPTIONAL)};

@@ -1,0 +1,24 @@
+import type { Registry } from '../container/registry';
+import { AUTH_CONFIG_SCHEMAS } from '../middleware/schemas-auth';
+import type { FastifyMiddleware } from '../middleware/types';
+import { apiKey } from './api-key';
+import { authorize, publicRoute } from './authorize';
+import { AUTHORIZE_CLASS, AUTHORIZE_METHOD, PUBLIC_MIDDLEWARE } from './decorators';
+import { jwt } from './jwt';
+
+// Authentication runs after body_limit/timeout (50) and before authorize (70), all in onRequest.
+const AUTH_MIDDLEWARE: [string, FastifyMiddleware, number, Record<string, unknown> | undefined][] = [
+  ['jwt', jwt, 60, AUTH_CONFIG_SCHEMAS.jwt],
+  ['api_key', apiKey, 60, AUTH_CONFIG_SCHEMAS.api_key],
+  ['authorize', authorize, 70, AUTH_CONFIG_SCHEMAS.authorize],
+  [AUTHORIZE_CLASS, authorize, 71, AUTH_CONFIG_SCHEMAS.authorize],
+  [AUTHORIZE_METHOD, authorize, 72, AUTH_CONFIG_SCHEMAS.authorize],
+  [PUBLIC_MIDDLEWARE, publicRoute, 1, { type: 'object', additionalProperties: false }],
+];
+
+/** Registers `jwt`, `api_key`, `authorize` and the decorators' middleware on a registry. */
+export function registerAuthMiddleware(registry: Registry): void {
+  for (const [name, impl, priority, configSchema] of AUTH_MIDDLEWARE) {
+    registry.middleware(name, impl, configSchema === undefined ? { priority } : { priority, configSchema });
+  }
+}

@@ -1,0 +1,80 @@
+/**
+ * JSON Schemas of the authentication and abuse-protection middleware (`src/auth/`), merged into
+ * `BUILTIN_CONFIG_SCHEMAS`; `lokstra.schema.json` carries the same under `middlewareObject`.
+ */
+
+const duration = {
+  description: 'A duration: 500ms, 30s, 5m, 1h, or milliseconds.',
+  oneOf: [{ type: 'string', pattern: '^\\d+(\\.\\d+)?\\s*(ms|s|m|h)?$' }, { type: 'number', minimum: 0 }],
+};
+
+const stringOrList = { oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] };
+const names = { type: 'array', items: { type: 'string', minLength: 1 } };
+
+const jwt = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['algorithms'],
+  properties: {
+    secret: { type: 'string', minLength: 1, description: 'HMAC secret (HS256/384/512), at least 32 bytes. Use ${env:…} or ${file:…}.' },
+    public_key: { type: 'string', minLength: 1, description: 'PEM public key or certificate (RS*, PS*, ES*, EdDSA).' },
+    jwks_url: { type: 'string', minLength: 1, description: 'JWKS endpoint; fetched on first use, cached, re-fetched on an unknown kid at most once per 30 s.' },
+    algorithms: {
+      type: 'array', minItems: 1, description: 'Accepted algorithms (required; none is never accepted).',
+      items: { enum: ['HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] },
+    },
+    issuer: { ...stringOrList, description: 'Required iss (one of). Default: not checked.' },
+    audience: { ...stringOrList, description: 'Required aud (one of). Default: not checked.' },
+    clock_tolerance: { ...duration, description: 'Leeway for exp/nbf/iat. Default 30s.' },
+    header: { type: 'string', pattern: '^[A-Za-z0-9-]+$', description: 'Header carrying the token. Default authorization.' },
+    scheme: { type: 'string', pattern: '^[A-Za-z0-9-]*$', description: 'Scheme before the token in the header; empty for a bare token. Default Bearer.' },
+    cookie: { type: 'string', minLength: 1, description: 'Cookie read when the header is absent. Default none.' },
+    optional: { type: 'boolean', description: 'Let requests without a token through (no ctx.auth); bad tokens are still 401. Default false.' },
+    roles_claim: { type: 'string', minLength: 1, description: 'Claim holding the roles (array or space-separated). Default roles.' },
+    scopes_claim: { type: 'string', minLength: 1, description: 'Claim holding the scopes. Default scope, else scp.' },
+    max_token_length: { type: 'integer', minimum: 64, description: 'Longer tokens are refused before parsing. Default 8192.' },
+    jwks_timeout: { ...duration, description: 'Longest wait for the JWKS endpoint; slower or down → 503. Default 3s.' },
+    jwks_cache: { ...duration, description: 'How long a fetched JWKS is used before re-fetching. Default 10m.' },
+  },
+};
+
+const apiKey = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    header: { type: 'string', pattern: '^[A-Za-z0-9-]+$', description: 'Header carrying the key. Default x-api-key.' },
+    query: { type: 'string', minLength: 1, description: 'Query parameter also accepted (keys leak into logs and history). Default: off.' },
+    keys: {
+      type: 'array', description: 'Accepted keys, stored hashed.',
+      items: {
+        type: 'object', additionalProperties: false, required: ['id', 'hash'],
+        properties: {
+          id: { type: 'string', minLength: 1, description: 'ctx.auth.subject for this key.' },
+          hash: { type: 'string', pattern: '^sha256:[0-9a-fA-F]{64}$', description: 'sha256:<hex> of the key.' },
+          scopes: names,
+          roles: names,
+        },
+      },
+    },
+    store: { type: 'string', minLength: 1, description: 'Service with get(key) holding {id, scopes, roles} under <store_prefix><sha256 hex>.' },
+    store_prefix: { type: 'string', description: 'Key prefix in the store. Default api_key:.' },
+    optional: { type: 'boolean', description: 'Let requests without a key through. Default false.' },
+  },
+};
+
+const authorize = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    roles: { ...names, description: 'Roles required in ctx.auth.roles.' },
+    scopes: { ...names, description: 'Scopes required in ctx.auth.scopes.' },
+    any: { type: 'boolean', description: 'true: any one listed role or scope is enough. Default false (all of them).' },
+  },
+};
+
+/** The config schema of each auth middleware, by name. */
+export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
+  jwt,
+  api_key: apiKey,
+  authorize,
+};
