@@ -23,6 +23,7 @@ import { runInRequestScope } from '../internal/request-scope';
 import { badRequestLine } from './request-line';
 import { installSendTimeout } from './send-timeout';
 import { installRequestSignalFix } from './request-signal';
+import { warmFastChecks } from './binding/fast-validator';
 import type { Logger } from '../services/logger';
 import { redactSecretsInText } from '../internal/redact-text';
 
@@ -237,7 +238,9 @@ export class Listener {
   async listen(): Promise<string> {
     try {
       const a = this.address;
-      return await this.fastify.listen(a.path !== undefined ? { path: a.path } : { host: a.host, port: a.port });
+      const bound = await this.fastify.listen(a.path !== undefined ? { path: a.path } : { host: a.host, port: a.port });
+      warmFastChecks(); // ajv's code for the DTOs, now that nothing waits for it
+      return bound;
     } catch (err) {
       const a = this.address;
       throw new LokstraError('LKS_ERR_CONFIG_LISTEN_FAILED', {

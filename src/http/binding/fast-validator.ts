@@ -77,22 +77,53 @@ function directOf(check: DirectCheck): Direct {
   };
 }
 
+/** ajv compiles still to do: run on first use, or by {@link warmFastChecks} once the server listens. */
+const pending = new Set<() => void>();
+let warming = false;
+
+/**
+ * Compiles the pending fast paths one per event-loop turn (requests in between are served; a DTO
+ * requested before its turn compiles on that request). Called once the listeners are up, so ajv's
+ * code generation is not on the way to the first response.
+ */
+export function warmFastChecks(): void {
+  if (warming || pending.size === 0) return;
+  warming = true;
+  const step = (): void => {
+    const next = pending.values().next();
+    if (next.done === true) { warming = false; return; }
+    next.value();
+    setImmediate(step).unref();
+  };
+  setImmediate(step).unref();
+}
+
 /**
  * Compiles the fast path of a synchronous DTO: one ajv function for every rule with an exact
  * JSON-Schema equivalent, direct calls for the others, `whitelist` stripping on success. Returns
- * `undefined` when the DTO has a construct the schema compiler cannot express.
+ * `undefined` when the DTO has a construct the schema compiler cannot express. The schema is built
+ * now (at boot); ajv's code for it on first use or after listening ({@link warmFastChecks}).
  */
 export function compileFastCheck(cls: Class): FastCheck | undefined {
   const compiled = compileValidation(cls);
   if (compiled.problems.length > 0) return undefined;
-  let validate: (data: unknown) => boolean;
-  try {
-    validate = ajv().compile(compiled.schema);
-  } catch {
-    return undefined; // a schema ajv cannot compile: class-validator alone, as before
-  }
+  // undefined: not compiled yet; null: ajv cannot compile it, so class-validator alone decides, as before.
+  let validate: ((data: unknown) => boolean) | null | undefined;
+  const compile = (): void => {
+    pending.delete(compile);
+    if (validate !== undefined) return;
+    try {
+      validate = ajv().compile(compiled.schema);
+    } catch {
+      validate = null;
+    }
+  };
+  pending.add(compile);
   const plans = new Map<Class, Plan>();
   for (const [c, plan] of compiled.plans) plans.set(c, { cls: c, plan, direct: plan.direct.map(directOf) });
   const root = plans.get(cls) as Plan;
-  return (instance) => isA(instance, cls) && validate(instance) && walk(root, instance, plans);
+  return (instance) => {
+    if (validate === undefined) compile();
+    return validate !== null && isA(instance, cls) && (validate as (data: unknown) => boolean)(instance) && walk(root, instance, plans);
+  };
 }
