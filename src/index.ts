@@ -9,6 +9,7 @@ export {
   Returns, Doc, type ServiceOptions, type ReturnsOptions,
 } from './decorators/index';
 export { Context, type ContextLogger, type RequestScope } from './http/context';
+export { Roles, Scopes, Public, Auth, apiKeyHash, type AuthInfo, type ApiKeyRecord, type ApiKeyStore } from './auth/exports';
 export { App, type AppHandle } from './http/app';
 export { Router, type HandlerLike, type MountOptions } from './http/routing/router';
 export { bind, type BoundHandler } from './http/routing/bind-handler';
