@@ -1,28 +1,36 @@
-import { Body, Context, Delete, Get, Patch, Path, Post, Route } from '../../src/index';
+import { Body, Context, Delete, Doc, Get, Patch, Path, Post, Returns, Route } from '../../src/index';
 import { CreateOrderRequest, CreateUserDto, ImportUsersDto, ListUsersRequest, UpdateUserDto } from './dto';
 import { OrderRepository, UserRepository } from './repositories';
+import { OrderView, UserView } from './views';
 
 @Route('/users')
+@Doc({ tags: ['users'] })
 export class UserController {
   constructor(private readonly users: UserRepository) {}
 
   @Get('/')
+  @Doc({ summary: 'List users, a page at a time' })
+  @Returns([UserView])
   list(ctx: Context, req: ListUsersRequest) {
     const { items, total } = this.users.list(req.page, req.pageSize, req.search);
     return ctx.okPagination(items, { page: req.page, pageSize: req.pageSize, total });
   }
 
   @Get('/:id')
+  @Doc({ summary: 'Find a user', operation_id: 'getUser' })
+  @Returns(UserView)
   get(@Path('id') id: number) {
     return this.users.find(id);
   }
 
   @Post('/')
+  @Returns(UserView, { status: 201, description: 'The created user' })
   create(@Body() dto: CreateUserDto, ctx: Context) {
     return ctx.okCreated(this.users.create(dto));
   }
 
   @Patch('/:id')
+  @Returns(UserView)
   update(@Path('id') id: number, @Body() dto: UpdateUserDto, ctx: Context) {
     return ctx.okUpdated(this.users.update(id, dto));
   }
@@ -34,15 +42,18 @@ export class UserController {
 }
 
 @Route('/users/:userId/orders')
+@Doc({ tags: ['orders'] })
 export class OrderController {
   constructor(private readonly orders: OrderRepository) {}
 
   @Get('/')
+  @Returns([OrderView])
   list(@Path('userId') userId: number, ctx: Context) {
     return ctx.okList(this.orders.forUser(userId));
   }
 
   @Post('/')
+  @Returns(OrderView, { status: 201 })
   create(ctx: Context, req: CreateOrderRequest) {
     return ctx.okCreated(this.orders.create(req.userId, req.items));
   }

@@ -9,6 +9,7 @@ import type { App, MountPlugin } from '../http/app';
 import { resolveControllers } from '../http/routing/resolve-controllers';
 import { optional } from '../internal/optional';
 import type { Class } from '../internal/types';
+import { mountOpenApi } from '../openapi/mount';
 import { mountReverseProxy } from '../static/proxy-mount';
 import { mountStatic } from '../static/static-mount';
 
@@ -35,8 +36,9 @@ export async function registerMountPlugins(fastify: FastifyInstance, needs: Read
   if (needs.has('static') && statSync(root).isDirectory()) await fastify.register(optional.fastifyStatic(), { root, serve: false });
 }
 
-/** Adds the routes services contribute (health, metrics…) to the apps they name. */
+/** Adds the routes services contribute (health, metrics…) to the apps they name, and each app's OpenAPI document and UI. */
 export function mountContributedRoutes(apps: App[], contributions: GatheredContributions): void {
+  for (const app of apps) mountOpenApi(app);
   for (const r of contributions.routes) {
     const targets = r.apps === undefined ? apps.slice(0, 1) : apps.filter((a) => r.apps?.includes(a.name));
     if (r.apps !== undefined && targets.length !== r.apps.length) {

@@ -85,6 +85,22 @@ export interface AppConfig extends ResponseScopeConfig {
   mount_htmx?: { prefix: string; sources: string[] }[];
   /** Reverse proxies: the prefix is stripped and the rest appended to `target`. */
   mount_reverse_proxy?: { prefix: string; target: string }[];
+  /** An OpenAPI 3.1 document of the app's routes, and Swagger UI. */
+  openapi?: OpenApiConfig;
+}
+
+/** `apps[].openapi`: where the document and Swagger UI are served, and the document's `info`. */
+export interface OpenApiConfig {
+  /** Default `/openapi.json`. */
+  path?: string;
+  /** Default `/docs`; `false` serves no UI. */
+  ui?: string | false;
+  /** Default: the app's name. */
+  title?: string;
+  /** Default `1.0.0`. */
+  version?: string;
+  description?: string;
+  servers?: { url: string; description?: string }[];
 }
 
 export interface StaticMountConfig {

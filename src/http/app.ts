@@ -1,5 +1,5 @@
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
-import type { AppConfig, GroupConfig, RouteConfig } from '../config/types';
+import type { AppConfig, GroupConfig, OpenApiConfig, RouteConfig } from '../config/types';
 import type { MiddlewareRef } from '../metadata/types';
 import { formatPosition, positionOf } from '../config/positions';
 import { Router } from './routing/router';
@@ -19,11 +19,24 @@ export class App extends Router {
   readonly address: string | number | undefined;
   /** Plugins this app's mounts need on its listener. */
   readonly plugins = new Set<MountPlugin>();
+  /** Where this app serves its OpenAPI document and Swagger UI (YAML `openapi:` or {@link App.openapi}). */
+  openApiConfig: OpenApiConfig | undefined;
 
   constructor(name: string, address?: string | number, source = `app ${name}`) {
     super('', undefined, source);
     this.name = name;
     this.address = address;
+  }
+
+  /**
+   * Serves an OpenAPI 3.1 document of this app's routes at `path` (default `/openapi.json`) and
+   * Swagger UI at `ui` (default `/docs`), as the YAML key `openapi:` does.
+   * @example
+   * lokstra.app('api', ':8080').mount(UserController).openapi({ title: 'Users', version: '2.0.0' });
+   */
+  openapi(config: OpenApiConfig = {}): this {
+    this.openApiConfig = config;
+    return this;
   }
 
   /** True when nothing is routed or mounted on this app yet. */
@@ -88,5 +101,6 @@ export function appFromConfig(config: AppConfig, index: number, file: string | u
   const where = `apps[${index}]`;
   const app = new App(config.name, config.address, file && positionOf(config, []) === undefined ? `${file} ${where}` : where);
   applyGroup(app, config, where);
+  if (config.openapi !== undefined) app.openapi(config.openapi);
   return app;
 }

@@ -130,6 +130,13 @@ function handlerTerminal(handler: HandlerLike, source: string, deps: CompileDeps
   return { run: (ctx) => toResponse(handler(ctx)), name: handler.name || 'anonymous' };
 }
 
+const compiledByRoot = new WeakMap<Router, readonly CompiledRoute[]>();
+
+/** The routes {@link compileApp} compiled for an app's root router (the OpenAPI document reads them on first request). */
+export function compiledRoutesOf(root: Router): readonly CompiledRoute[] | undefined {
+  return compiledByRoot.get(root);
+}
+
 /** Compiles every route of an app's router tree (routes, groups, mounted controllers) at boot. */
 export function compileApp(app: string, root: Router, deps: CompileDeps, prefixScopes: PrefixScope[] = []): CompiledRoute[] {
   const out: CompiledRoute[] = [];
@@ -163,6 +170,7 @@ export function compileApp(app: string, root: Router, deps: CompileDeps, prefixS
   };
   walk(root, [], undefined, []);
   for (const r of out) r.appFastify = appFastify;
+  compiledByRoot.set(root, out);
   return out;
 }
 
