@@ -16,12 +16,8 @@ export interface CliContext {
   progress(line: string): void;
 }
 
-/** One `lokstra <name>` command. */
+/** One `lokstra <name>` command (its usage line and summary are in the dispatcher's table). */
 export interface CliCommand {
-  readonly name: string;
-  /** One line for `lokstra help`. */
-  readonly summary: string;
-  readonly usage: string;
   /** Returns the exit code. */
   run(ctx: CliContext): Promise<number>;
 }

@@ -1,16 +1,25 @@
 #!/usr/bin/env node
 import { LokstraError } from '../errors/lokstra-error';
-import { checkCommand } from './commands/check';
-import { configCommand } from './commands/config';
-import { devCommand } from './commands/dev';
-import { generateCommand } from './commands/generate';
-import { newCommand } from './commands/new';
-import { routesCommand } from './commands/routes';
 import { CliUsageError, type CliCommand, type CliContext, type CliResult } from './io';
 
 export type { CliResult } from './io';
 
-const COMMANDS: readonly CliCommand[] = [newCommand, devCommand, routesCommand, configCommand, checkCommand, generateCommand];
+interface CommandEntry {
+  name: string;
+  usage: string;
+  summary: string;
+  /** Loaded on use: `lokstra new` runs from an unpacked tarball with no dependencies installed. */
+  load(): CliCommand;
+}
+
+const COMMANDS: readonly CommandEntry[] = [
+  { name: 'new', usage: 'new <dir> [--template api|htmx|multi-app|minimal] [--module esm|cjs]', summary: 'create a project that serves and tests as generated', load: () => (require('./commands/new') as typeof import('./commands/new')).newCommand },
+  { name: 'dev', usage: 'dev [entry]', summary: 'run the app, recompile and restart on .ts and YAML changes', load: () => (require('./commands/dev') as typeof import('./commands/dev')).devCommand },
+  { name: 'routes', usage: 'routes [entry] [--app <name>] [--json]', summary: 'list every route (app, method, path, handler, middleware) without listening', load: () => (require('./commands/routes') as typeof import('./commands/routes')).routesCommand },
+  { name: 'config', usage: 'config print [config] [--json]', summary: 'print the merged, interpolated config with secrets redacted', load: () => (require('./commands/config') as typeof import('./commands/config')).configCommand },
+  { name: 'check', usage: 'check [config] [--entry <file>]', summary: 'validate the config; with the entry, its handler/controller/service names', load: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand },
+  { name: 'generate', usage: 'generate controller|service|module|dto|gateway <name>', summary: 'add a file with its registration and a test', load: () => (require('./commands/generate') as typeof import('./commands/generate')).generateCommand },
+];
 
 function helpText(): string[] {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));
@@ -49,13 +58,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.en
   const [name] = argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      for (const line of helpText()) ctx.out(line);
+      for (const line of helpText()) (name === undefined ? ctx.err : ctx.out)(line);
       result.code = name === undefined ? 2 : 0;
       return result;
     }
     const command = COMMANDS.find((c) => c.name === name);
     if (command === undefined) throw new CliUsageError(`unknown command '${name}'; commands: ${COMMANDS.map((c) => c.name).join(', ')} (lokstra help)`);
-    result.code = await command.run(ctx);
+    result.code = await command.load().run(ctx);
   } catch (err) {
     if (err instanceof CliUsageError) {
       ctx.err(err.message);

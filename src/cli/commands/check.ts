@@ -14,9 +14,6 @@ const USAGE = 'usage: lokstra check [config-file-or-directory] [--entry <file>] 
  * service names are reported as they would be at boot.
  */
 export const checkCommand: CliCommand = {
-  name: 'check',
-  summary: 'validate the config, and with the entry\'s modules the handler/controller/service names',
-  usage: 'check [config] [--entry <file>]',
   async run(ctx) {
     const args = parseArgs(ctx.args, { valued: ['entry'], booleans: ['no-entry'], usage: USAGE });
     if (args.positional.length > 1) throw new CliUsageError(USAGE);

@@ -19,9 +19,6 @@ export function redactConfig(value: unknown, key = ''): unknown {
 
 /** `lokstra config print`: the config as Lokstra uses it — profiles merged, includes loaded, `${…}` interpolated — with secrets redacted. */
 export const configCommand: CliCommand = {
-  name: 'config',
-  summary: 'print the merged, interpolated config with secrets redacted',
-  usage: 'config print [config] [--json]',
   async run(ctx) {
     const [sub, ...rest] = ctx.args;
     if (sub !== 'print') throw new CliUsageError(sub === undefined ? USAGE : `unknown config command '${sub}'; ${USAGE}`);

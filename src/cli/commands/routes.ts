@@ -28,9 +28,6 @@ export function formatTable(header: string[], rows: string[][]): string[] {
 
 /** `lokstra routes`: the compiled route table of the entry's deployment, built without listening. */
 export const routesCommand: CliCommand = {
-  name: 'routes',
-  summary: 'list every route (app, method, path, handler, middleware) without starting listeners',
-  usage: 'routes [entry] [--app <name>] [--json]',
   async run(ctx) {
     const args = parseArgs(ctx.args, { valued: ['app'], booleans: ['json'], usage: USAGE });
     if (args.positional.length > 1) throw new CliUsageError(USAGE);

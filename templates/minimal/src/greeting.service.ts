@@ -1,0 +1,8 @@
+import { Service } from 'lokstra';
+
+@Service()
+export class GreetingService {
+  greet(name: string): string {
+    return `Hello, ${name}!`;
+  }
+}
