@@ -1,4 +1,4 @@
-import winston from 'winston';
+import type winston from 'winston';
 import type { ServiceFactoryContext } from '../metadata/types';
 import { serviceConfig } from './internal/config-reader';
 import { redactLogValue } from '../internal/redact-text';
@@ -49,51 +49,71 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
 const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
-// `2026-01-01T00:00:00.000Z INFO message {"key":"value"}`: one line per entry, whatever the message
-// holds (control characters escaped, so a CR/LF in user input cannot forge a line), fields as JSON.
-const textLine = winston.format.printf((info) => {
-  const { level, message, timestamp, ...rest } = info as Record<string, unknown>;
-  const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
-  return `${String(timestamp)} ${String(level).toUpperCase()} ${String(message).replace(CONTROL, escapeChar)}${fields}`;
-});
+type Winston = typeof winston;
+let lib: Winston | undefined;
 
-// JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029 raw (inside strings, where an escape
-// is equally valid JSON), and terminals and log viewers act on them: escaped in every format.
-const escapeUnsafe = winston.format((info) => {
-  const line = (info as Record<symbol, unknown>)[MESSAGE];
-  if (typeof line === 'string') (info as Record<symbol, unknown>)[MESSAGE] = line.replace(UNESCAPED_BY_JSON, escapeChar);
-  return info;
-});
+/**
+ * winston, loaded when a logger first writes a line at an enabled level (or a child is used): a
+ * deployment at `warn` that has nothing to say at boot never pays for loading it (~30 ms).
+ */
+function winstonLib(): Winston {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  lib ??= require('winston') as Winston;
+  return lib;
+}
 
-// Secrets inside messages, stacks and fields (DSN passwords, `api_key=…`, bearer tokens,
-// secret-named keys) are removed here, at the sink, so every path — Lokstra's own lines, Fastify's
-// warnings through the adapter, user code — is covered. Nested values are copied, never mutated.
-const redactSecrets = winston.format((info) => {
-  const entry = info as Record<string, unknown>;
-  const redacted = redactLogValue(entry) as Record<string, unknown>;
-  for (const key of Object.keys(entry)) if (key !== 'level') entry[key] = redacted[key];
-  return info;
-});
+interface Formats { textLine: winston.Logform.Format; escapeUnsafe: () => winston.Logform.Format; redactSecrets: () => winston.Logform.Format }
+let formats: Formats | undefined;
 
-function buildWinston(options: LoggerOptions): { logger: winston.Logger; file: winston.transport | undefined } {
-  const format = winston.format.combine(
-    winston.format.timestamp(),
-    winston.format.errors({ stack: true }),
-    redactSecrets(),
-    options.format === 'text' ? textLine : winston.format.json(),
-    escapeUnsafe(),
+function lokstraFormats(w: Winston): Formats {
+  formats ??= {
+    // `2026-01-01T00:00:00.000Z INFO message {"key":"value"}`: one line per entry, whatever the message
+    // holds (control characters escaped, so a CR/LF in user input cannot forge a line), fields as JSON.
+    textLine: w.format.printf((info) => {
+      const { level, message, timestamp, ...rest } = info as Record<string, unknown>;
+      const fields = Object.keys(rest).length > 0 ? ` ${JSON.stringify(rest)}` : '';
+      return `${String(timestamp)} ${String(level).toUpperCase()} ${String(message).replace(CONTROL, escapeChar)}${fields}`;
+    }),
+    // JSON.stringify leaves DEL, the C1 controls and U+2028/U+2029 raw (inside strings, where an escape
+    // is equally valid JSON), and terminals and log viewers act on them: escaped in every format.
+    escapeUnsafe: w.format((info) => {
+      const line = (info as Record<symbol, unknown>)[MESSAGE];
+      if (typeof line === 'string') (info as Record<symbol, unknown>)[MESSAGE] = line.replace(UNESCAPED_BY_JSON, escapeChar);
+      return info;
+    }),
+    // Secrets inside messages, stacks and fields (DSN passwords, `api_key=…`, bearer tokens,
+    // secret-named keys) are removed here, at the sink, so every path — Lokstra's own lines, Fastify's
+    // warnings through the adapter, user code — is covered. Nested values are copied, never mutated.
+    redactSecrets: w.format((info) => {
+      const entry = info as Record<string, unknown>;
+      const redacted = redactLogValue(entry) as Record<string, unknown>;
+      for (const key of Object.keys(entry)) if (key !== 'level') entry[key] = redacted[key];
+      return info;
+    }),
+  };
+  return formats;
+}
+
+function buildWinston(options: LoggerOptions, level: LogLevel): { logger: winston.Logger; file: winston.transport | undefined } {
+  const w = winstonLib();
+  const f = lokstraFormats(w);
+  const format = w.format.combine(
+    w.format.timestamp(),
+    w.format.errors({ stack: true }),
+    f.redactSecrets(),
+    options.format === 'text' ? f.textLine : w.format.json(),
+    f.escapeUnsafe(),
   );
   let transport: winston.transport;
   let file: winston.transport | undefined;
   if (options.stream !== undefined) {
-    transport = new winston.transports.Stream({ stream: options.stream });
+    transport = new w.transports.Stream({ stream: options.stream });
   } else if (options.output === 'file') {
-    if (!options.file) throw new TypeError("createLogger: output 'file' needs a file path");
-    transport = file = new winston.transports.File({ filename: options.file });
+    transport = file = new w.transports.File({ filename: options.file as string });
   } else {
-    transport = new winston.transports.Stream({ stream: options.output === 'stderr' ? process.stderr : process.stdout });
+    transport = new w.transports.Stream({ stream: options.output === 'stderr' ? process.stderr : process.stdout });
   }
-  return { logger: winston.createLogger({ level: options.level ?? 'info', format, transports: [transport] }), file };
+  return { logger: w.createLogger({ level, format, transports: [transport] }), file };
 }
 
 /**
@@ -103,57 +123,90 @@ function buildWinston(options: LoggerOptions): { logger: winston.Logger; file: w
  * log.child({ requestId }).info('user created', { id });
  */
 export function createLogger(options: LoggerOptions = {}): Logger {
-  return buildWinston(options).logger as unknown as Logger;
+  return new WinstonLoggerService(options);
+}
+
+const rank = (level: LogLevel): number => LEVELS.indexOf(level);
+
+/** A child before winston is loaded: its fields, resolved to a winston child on the first enabled line. */
+class PendingChild implements Logger {
+  private real: Logger | undefined;
+  constructor(private readonly root: WinstonLoggerService, private readonly fields: Record<string, unknown>) {}
+  private write(level: LogLevel, message: string, meta?: Record<string, unknown>): void {
+    if (!this.root.isLevelEnabled(level)) return;
+    this.real ??= this.root.winston().child(this.fields) as unknown as Logger;
+    this.real[level](message, meta);
+  }
+  error(message: string, meta?: Record<string, unknown>): void { this.write('error', message, meta); }
+  warn(message: string, meta?: Record<string, unknown>): void { this.write('warn', message, meta); }
+  info(message: string, meta?: Record<string, unknown>): void { this.write('info', message, meta); }
+  debug(message: string, meta?: Record<string, unknown>): void { this.write('debug', message, meta); }
+  child(fields: Record<string, unknown>): Logger {
+    return this.real !== undefined ? this.real.child(fields) : new PendingChild(this.root, { ...this.fields, ...fields });
+  }
 }
 
 class WinstonLoggerService implements LoggerService {
-  private readonly w: winston.Logger;
-  private readonly file: winston.transport | undefined;
+  private w: winston.Logger | undefined;
+  private file: winston.transport | undefined;
+  private current: LogLevel;
   private closed: Promise<void> | undefined;
 
-  constructor(options: LoggerOptions) {
-    const built = buildWinston(options);
-    this.w = built.logger;
-    this.file = built.file;
+  constructor(private readonly options: LoggerOptions) {
+    if (options.stream === undefined && options.output === 'file' && !options.file) throw new TypeError("createLogger: output 'file' needs a file path");
+    this.current = options.level ?? 'info';
+    if (!LEVELS.includes(this.current)) throw new TypeError(`unknown log level '${String(this.current)}'; levels: ${LEVELS.join(', ')}`);
+  }
+
+  /** The winston logger, created on first need. */
+  winston(): winston.Logger {
+    if (this.w === undefined) {
+      const built = buildWinston(this.options, this.current);
+      this.w = built.logger;
+      this.file = built.file;
+    }
+    return this.w;
   }
 
   get level(): LogLevel {
-    return this.w.level as LogLevel;
+    return this.current;
   }
   set level(level: LogLevel) {
     if (!LEVELS.includes(level)) throw new TypeError(`unknown log level '${String(level)}'; levels: ${LEVELS.join(', ')}`);
-    this.w.level = level;
+    this.current = level;
+    if (this.w !== undefined) this.w.level = level;
   }
   isLevelEnabled(level: LogLevel): boolean {
-    return this.w.isLevelEnabled(level);
+    return rank(level) >= rank(this.current);
   }
   error(message: string, meta?: Record<string, unknown>): void {
-    this.w.error(message, meta);
+    this.winston().error(message, meta);
   }
   warn(message: string, meta?: Record<string, unknown>): void {
-    this.w.warn(message, meta);
+    if (this.isLevelEnabled('warn')) this.winston().warn(message, meta);
   }
   info(message: string, meta?: Record<string, unknown>): void {
-    this.w.info(message, meta);
+    if (this.isLevelEnabled('info')) this.winston().info(message, meta);
   }
   debug(message: string, meta?: Record<string, unknown>): void {
-    this.w.debug(message, meta);
+    if (this.isLevelEnabled('debug')) this.winston().debug(message, meta);
   }
   child(fields: Record<string, unknown>): Logger {
-    return this.w.child(fields) as unknown as Logger;
+    return this.w !== undefined ? this.w.child(fields) as unknown as Logger : new PendingChild(this, fields);
   }
 
   close(): Promise<void> {
     const file = this.file;
+    const w = this.w;
     // Ending the logger would end stdout/stderr streams too: only a file output is closed.
-    this.closed ??= file === undefined ? Promise.resolve() : new Promise<void>((resolve) => {
+    this.closed ??= file === undefined || w === undefined ? Promise.resolve() : new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, CLOSE_BUDGET_MS);
       timer.unref();
       file.once('finish', () => {
         clearTimeout(timer);
         resolve();
       });
-      this.w.end();
+      w.end();
     });
     return this.closed;
   }
