@@ -9,6 +9,7 @@ import type Helmet from 'helmet';
 import type HandlebarsNs from 'handlebars';
 import type FastJsonStringify from 'fast-json-stringify';
 import type * as Jose from 'jose';
+import type FastifyRateLimit from '@fastify/rate-limit';
 
 function once<T>(load: () => T): () => T {
   let value: T | undefined;
@@ -40,6 +41,9 @@ export interface OptionalIntegrations {
   handlebars: () => typeof HandlebarsNs;
   fastJsonStringify: () => typeof FastJsonStringify;
   jose: () => typeof Jose;
+  fastifyRateLimit: () => typeof FastifyRateLimit;
+  /** @fastify/rate-limit's stores (untyped CommonJS constructors). */
+  rateLimitStores: () => { LocalStore: new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => unknown; RedisStore: new (continueExceeding: boolean, exponentialBackoff: boolean, redis: unknown, key?: string) => unknown };
 }
 
 /**
@@ -58,4 +62,9 @@ export const optional: OptionalIntegrations = {
   handlebars: once(() => defaultOf<typeof HandlebarsNs>(require('handlebars'))),
   fastJsonStringify: once(() => defaultOf<typeof FastJsonStringify>(require('fast-json-stringify'))),
   jose: once(() => require('jose') as typeof Jose),
+  fastifyRateLimit: once(() => defaultOf<typeof FastifyRateLimit>(require('@fastify/rate-limit'))),
+  rateLimitStores: once(() => ({
+    LocalStore: require('@fastify/rate-limit/store/LocalStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['LocalStore'],
+    RedisStore: require('@fastify/rate-limit/store/RedisStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['RedisStore'],
+  })),
 };

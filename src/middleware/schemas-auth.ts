@@ -72,9 +72,25 @@ const authorize = {
   },
 };
 
+const rateLimit = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    max: { type: 'integer', minimum: 0, description: 'Requests allowed per window and key. Default 100.' },
+    window: { ...duration, description: 'The fixed window. Default 1m.' },
+    key: { type: 'string', pattern: '^(ip|user|api_key|header:[A-Za-z0-9-]+)$', description: 'What is counted: ip (IPv6 by /64), user, api_key or header:<name>; without one, the address. Default ip.' },
+    store: { type: 'string', minLength: 1, description: 'memory, or the name of a lokstra.redis service (instances share the budget). Default memory.' },
+    on_store_error: { enum: ['fail_closed', 'fail_open'], description: 'When the store fails or times out: 503 (fail_closed) or let the request through. Default fail_closed.' },
+    store_timeout: { ...duration, description: 'Longest wait for the store. Default 500ms.' },
+    namespace: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'Budget name in the store. Default: derived from key, max and window.' },
+    cache_size: { type: 'integer', minimum: 1, description: 'Keys kept by the memory store (LRU). Default 10000.' },
+  },
+};
+
 /** The config schema of each auth middleware, by name. */
 export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
   jwt,
   api_key: apiKey,
   authorize,
+  rate_limit: rateLimit,
 };
