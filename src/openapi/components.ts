@@ -26,7 +26,7 @@ export class SchemaComponents {
   ref(cls: Class): JsonSchema {
     const known = this.refs.get(cls);
     if (known !== undefined) return known;
-    const { name, defs } = bundleDtoSchema(cls, PREFIX);
+    const { name, defs } = bundleDtoSchema(cls, PREFIX, this.dto(cls));
     const rename = new Map<string, string>();
     for (const [k, v] of Object.entries(defs)) rename.set(k, this.freeName(k, v));
     const map = (ref: string): string => {

@@ -23,8 +23,8 @@ export function mountOpenApi(app: App): void {
     return ctx.raw('application/json; charset=utf-8', text);
   };
   app.get(path, document);
-  const source = (def: { source: string } | undefined): void => { if (def) def.source = `app ${app.name} openapi`; };
-  source(app.routes[app.routes.length - 1]);
+  const source = (def: { source: string } | undefined, what = 'ui'): void => { if (def) def.source = `app ${app.name} openapi ${what}`; };
+  source(app.routes[app.routes.length - 1], 'document');
   const ui = cfg.ui === false ? undefined : cfg.ui ?? OPENAPI_DEFAULTS.ui;
   if (ui === undefined) return;
   const page = swaggerUi(ui, path, cfg.title ?? app.name);

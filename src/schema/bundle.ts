@@ -1,6 +1,6 @@
 import type { Class } from '../internal/types';
 import { compileDtoSchema } from './document';
-import type { JsonSchema } from './types';
+import type { CompiledDtoSchema, JsonSchema } from './types';
 
 /** A DTO's document schema split into named definitions, every `$ref` pointing under one prefix. */
 export interface SchemaBundle {
@@ -30,8 +30,8 @@ export function rewriteRefs(schema: JsonSchema, map: (ref: string) => string): J
  * @example
  * const { name, defs } = bundleDtoSchema(UserView, '#/components/schemas/');
  */
-export function bundleDtoSchema(cls: Class, prefix: string): SchemaBundle {
-  const { schema } = compileDtoSchema(cls);
+export function bundleDtoSchema(cls: Class, prefix: string, compiled: CompiledDtoSchema = compileDtoSchema(cls)): SchemaBundle {
+  const { schema } = compiled;
   const { $schema: _s, title: _t, $defs, ...root } = schema as JsonSchema & { $defs?: Record<string, JsonSchema> };
   const name = cls.name || 'Anonymous';
   const map = (ref: string): string => (ref === '#' ? prefix + name : ref.startsWith('#/$defs/') ? prefix + ref.slice('#/$defs/'.length) : ref);

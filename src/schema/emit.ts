@@ -26,9 +26,22 @@ function derivedProbes(c: readonly unknown[]): unknown[] {
   return out;
 }
 
+// A rule's verdict is kept per class-validator metadata record (the same objects every time a class
+// is read): validation at boot, @Returns serialisers and the OpenAPI document probe each rule once.
+const verdicts = new WeakMap<ValidationMetadata, boolean>();
+
+function behavesAsBuiltIn(cls: Class, m: ValidationMetadata, name: string): boolean {
+  let verdict = verdicts.get(m);
+  if (verdict === undefined) {
+    verdict = probe(cls, m, name);
+    verdicts.set(m, verdict);
+  }
+  return verdict;
+}
+
 // A user rule registered under a built-in's name must not be compiled as the built-in: the rule
 // qualifies only if it agrees with class-validator's own predicate on every probe value.
-function behavesAsBuiltIn(cls: Class, m: ValidationMetadata, name: string): boolean {
+function probe(cls: Class, m: ValidationMetadata, name: string): boolean {
   const ref = referencePredicate(name);
   const constraints = getMetadataStorage().getTargetValidatorConstraints(m.constraintCls);
   const constraint = constraints[0];
