@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { FastifyContextConfig, FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import { LokstraError } from '../errors/lokstra-error';
 import type { HttpMethod } from '../metadata/types';
 import type { MethodIndex } from './method-index';
@@ -49,7 +49,9 @@ export function registerRoutes(app: FastifyInstance, routes: RouteToRegister[], 
     const { route, parts } = entry;
     const template = normalizeTemplate(route.url);
     const explicitHead = seen.get(`HEAD ${template}`)?.method === 'HEAD';
-    const config = { ...parts.config, [LOKSTRA_ROUTE]: true, [RESPONSE_SCOPE]: route.scope };
+    // Typed explicitly: once a plugin augments FastifyContextConfig (e.g. @fastify/rate-limit's
+    // `rateLimit?`), it is a weak type that an object of symbol keys alone would not satisfy.
+    const config: FastifyContextConfig & Record<symbol, unknown> = { ...parts.config, [LOKSTRA_ROUTE]: true, [RESPONSE_SCOPE]: route.scope };
     try {
       app.route({
         ...parts.options,
@@ -66,6 +68,6 @@ export function registerRoutes(app: FastifyInstance, routes: RouteToRegister[], 
       // e.g. @fastify/cors's `OPTIONS *` with an `ALL /*` route.
       throw new LokstraError('LKS_ERR_ROUTE_DUPLICATE', { method: route.method, path: route.url, app: route.app, first: 'a route added by a Fastify plugin (cors adds OPTIONS *)', second: `${route.app}:${route.source}` }, { cause: err });
     }
-    index.add(route.method, route.url, config);
+    index.add(route.method, route.url, config as Record<string | symbol, unknown>);
   }
 }
