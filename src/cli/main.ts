@@ -4,6 +4,7 @@ import { CliUsageError, type CliCommand, type CliContext, type CliResult } from 
 
 export type { CliResult } from './io';
 
+/* eslint-disable @typescript-eslint/no-require-imports -- commands load on use (see CommandEntry.load) */
 interface CommandEntry {
   name: string;
   usage: string;
@@ -19,7 +20,10 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'config', usage: 'config print [config] [--json]', summary: 'print the merged, interpolated config with secrets redacted', load: () => (require('./commands/config') as typeof import('./commands/config')).configCommand },
   { name: 'check', usage: 'check [config] [--entry <file>]', summary: 'validate the config; with the entry, its handler/controller/service names', load: () => (require('./commands/check') as typeof import('./commands/check')).checkCommand },
   { name: 'generate', usage: 'generate controller|service|module|dto|gateway <name>', summary: 'add a file with its registration and a test', load: () => (require('./commands/generate') as typeof import('./commands/generate')).generateCommand },
+  { name: 'openapi', usage: 'openapi [entry] [--app <name>] [-o <file>]', summary: 'write the OpenAPI 3.1 document of an app', load: () => (require('./commands/openapi') as typeof import('./commands/openapi')).openapiCommand },
+  { name: 'client', usage: 'client [entry] [--app <name>] -o <file.ts>', summary: 'write TypeScript types of an app\'s API for openapi-fetch', load: () => (require('./commands/client') as typeof import('./commands/client')).clientCommand },
 ];
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 function helpText(): string[] {
   const width = Math.max(...COMMANDS.map((c) => c.usage.length));

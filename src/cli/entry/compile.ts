@@ -113,9 +113,15 @@ export function outputPath(root: string, outDir: string, file: string): string {
   return join(outDir, relative(root, file)).replace(/\.ts$/, '.js');
 }
 
-/** Compiles `files` into `outDir` (mirroring their path under `root`); returns the errors, one per failed file. */
-export function compileInto(compiler: Compiler, files: string[], dirs: { root: string; outDir: string }): string[] {
-  const errors: string[] = [];
+/** One file that did not compile. */
+export interface CompileFailure {
+  file: string;
+  message: string;
+}
+
+/** Compiles `files` into `outDir` (mirroring their path under `root`); returns the failures, one per file. */
+export function compileInto(compiler: Compiler, files: string[], dirs: { root: string; outDir: string }): CompileFailure[] {
+  const errors: CompileFailure[] = [];
   for (const file of files) {
     const target = outputPath(dirs.root, dirs.outDir, file);
     let source: string;
@@ -130,7 +136,7 @@ export function compileInto(compiler: Compiler, files: string[], dirs: { root: s
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, js);
     } catch (err) {
-      errors.push(((err as Error).message || String(err)).split(sep).join('/'));
+      errors.push({ file, message: ((err as Error).message || String(err)).split(sep).join('/') });
     }
   }
   return errors;

@@ -19,13 +19,14 @@ function runnableEntry(entry: string, project: Project): string {
   const compiler = createCompiler({ root: project.root, moduleType: project.moduleType });
   const outDir = join(project.root, '.lokstra', 'cli');
   const errors = compileInto(compiler, listSources(sourceRoot(project.root, entry)), { root: project.root, outDir });
-  if (errors.length > 0) throw new EntryCompileError(`the entry does not compile:\n${errors.join('\n')}`);
+  if (errors.length > 0) throw new EntryCompileError(`the entry does not compile:\n${errors.map((e) => e.message).join('\n')}`);
   return outputPath(project.root, outDir, entry);
 }
 
 function importEntry(file: string, project: Project): Promise<unknown> {
   const esm = file.endsWith('.mjs') || (project.moduleType === 'module' && !file.endsWith('.cjs') && !file.endsWith('.ts'));
   // Kept as import() in the CommonJS build (module node16), so ESM entries load as ESM.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a CommonJS entry loads through require (and its hooks)
   return esm ? import(pathToFileURL(file).href) : Promise.resolve().then(() => require(file) as unknown);
 }
 
