@@ -1,6 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Token } from '../internal/types';
 import { authOf, type AuthInfo } from '../auth/types';
+import { sessionOf, type SessionHandle } from '../auth/session-handle';
 import { bindTarget, requireJsonBody, type BindTarget } from './binding/bind-target';
 import type { DtoPlanCache } from './binding/dto-binder';
 import { bodyKindOf, type RequestSources } from './binding/sources';
@@ -86,6 +87,11 @@ export class Context extends ResponseHelpers {
   /** Who made the request, as `jwt`, `api_key`, `session` or `oauth2` established it; `undefined` when anonymous. */
   get auth(): AuthInfo | undefined {
     return authOf(this.req);
+  }
+
+  /** The request's session (`get`/`set`/`regenerate`/`destroy`); `undefined` unless the `session` middleware covers the route. */
+  get session(): SessionHandle | undefined {
+    return sessionOf(this.req);
   }
 
   /** True for requests made by htmx (`HX-Request: true`). */

@@ -10,6 +10,8 @@ import type HandlebarsNs from 'handlebars';
 import type FastJsonStringify from 'fast-json-stringify';
 import type * as Jose from 'jose';
 import type FastifyRateLimit from '@fastify/rate-limit';
+import type FastifySession from '@fastify/session';
+import type FastifyCookie from '@fastify/cookie';
 
 function once<T>(load: () => T): () => T {
   let value: T | undefined;
@@ -42,6 +44,8 @@ export interface OptionalIntegrations {
   fastJsonStringify: () => typeof FastJsonStringify;
   jose: () => typeof Jose;
   fastifyRateLimit: () => typeof FastifyRateLimit;
+  fastifySession: () => typeof FastifySession;
+  fastifyCookie: () => typeof FastifyCookie;
   /** @fastify/rate-limit's stores (untyped CommonJS constructors). */
   rateLimitStores: () => { LocalStore: new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => unknown; RedisStore: new (continueExceeding: boolean, exponentialBackoff: boolean, redis: unknown, key?: string) => unknown };
 }
@@ -63,6 +67,8 @@ export const optional: OptionalIntegrations = {
   fastJsonStringify: once(() => defaultOf<typeof FastJsonStringify>(require('fast-json-stringify'))),
   jose: once(() => require('jose') as typeof Jose),
   fastifyRateLimit: once(() => defaultOf<typeof FastifyRateLimit>(require('@fastify/rate-limit'))),
+  fastifySession: once(() => defaultOf<typeof FastifySession>(require('@fastify/session'))),
+  fastifyCookie: once(() => defaultOf<typeof FastifyCookie>(require('@fastify/cookie'))),
   rateLimitStores: once(() => ({
     LocalStore: require('@fastify/rate-limit/store/LocalStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['LocalStore'],
     RedisStore: require('@fastify/rate-limit/store/RedisStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['RedisStore'],

@@ -87,10 +87,32 @@ const rateLimit = {
   },
 };
 
+const session = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['secret'],
+  properties: {
+    secret: { type: 'string', minLength: 32, description: 'Cookie signing secret, at least 32 characters. Use ${env:…}.' },
+    cookie: {
+      type: 'object', additionalProperties: false, description: 'The session cookie (always HttpOnly, path /).',
+      properties: {
+        name: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'Cookie name. Default sid.' },
+        secure: { oneOf: [{ type: 'boolean' }, { const: 'auto' }], description: 'Secure flag; auto = only over HTTPS (behind a proxy, with trust_proxy). Default auto.' },
+        same_site: { enum: ['lax', 'strict', 'none'], description: 'SameSite. Default lax.' },
+        max_age: { ...duration, description: 'Session lifetime (cookie Max-Age and store TTL). Default 1d.' },
+        domain: { type: 'string', minLength: 1, description: 'Cookie domain. Default: the host only.' },
+      },
+    },
+    store: { type: 'string', minLength: 1, description: 'memory, or the name of a lokstra.kvstore_* service (Redis: shared by instances). Default memory.' },
+    rolling: { type: 'boolean', description: 'Re-send the cookie (and extend the TTL) on every response. Default true.' },
+  },
+};
+
 /** The config schema of each auth middleware, by name. */
 export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
   jwt,
   api_key: apiKey,
   authorize,
   rate_limit: rateLimit,
+  session,
 };
