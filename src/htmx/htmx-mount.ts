@@ -5,6 +5,7 @@ import { Response } from '../http/response/response';
 import type { Router } from '../http/routing/router';
 import { realInside } from '../static/real-path';
 import { safeRelative } from '../static/static-mount';
+import { csrfOf } from '../auth/csrf-token';
 import { CLIENT_SCRIPT } from './client-script';
 import { loadPageData, pageDataUrl } from './page-data';
 import { inject, layoutOf, TemplateCache } from './templates';
@@ -47,12 +48,14 @@ export function mountHtmx(router: Router, options: HtmxMountOptions, cwd = proce
     const { template, source } = templates.load(file);
     const layout = layoutOf(source);
     const pd = await loadPageData(ctx, pageDataUrl(base, rel.slice(0, -'.html'.length)));
-    const vars = { ...pd.data, title: pd.title, description: pd.description, path: ctx.req.url };
+    const csrf = csrfOf(ctx.req);
+    const csrfToken = csrf?.token();
+    const vars = { ...pd.data, title: pd.title, description: pd.description, path: ctx.req.url, ...(csrfToken === undefined ? {} : { csrf_token: csrfToken, csrf_field: csrf?.field }) };
     const content = template(vars);
     const partial = ctx.isHtmx && ctx.headers['ls-layout'] === layout;
     const res = partial
       ? ctx.html(content).withHeader('hx-partial', 'true')
-      : ctx.html(renderFull(templates, roots, layout, vars, content));
+      : ctx.html(renderFull(templates, roots, layout, vars, content, csrf === undefined ? undefined : { header: csrf.header, token: csrfToken as string }));
     return res
       .withHeader('vary', 'HX-Request, LS-Layout')
       .withHeader('ls-page', layout)
@@ -63,12 +66,12 @@ export function mountHtmx(router: Router, options: HtmxMountOptions, cwd = proce
   router.get(`${base}/*`, handler);
 }
 
-function renderFull(templates: TemplateCache, roots: readonly string[], layout: string, vars: Record<string, unknown>, content: string): string {
+function renderFull(templates: TemplateCache, roots: readonly string[], layout: string, vars: Record<string, unknown>, content: string, csrf?: { header: string; token: string }): string {
   const rel = safeRelative(layout);
   const file = rel === undefined ? undefined : findIn(roots, 'layouts', rel);
   if (file === undefined) throw new HttpError(500, 'Layout not found');
   const html = templates.load(file).template({ ...vars, content });
-  return inject(html, { title: String(vars.title ?? ''), description: String(vars.description ?? ''), layout, scripts: [HTMX_ASSETS.htmx, HTMX_ASSETS.client] });
+  return inject(html, { title: String(vars.title ?? ''), description: String(vars.description ?? ''), layout, scripts: [HTMX_ASSETS.htmx, HTMX_ASSETS.client], ...(csrf === undefined ? {} : { csrf }) });
 }
 
 /** Serves htmx itself (from the `htmx.org` package, never a CDN) and the bundled client script. */

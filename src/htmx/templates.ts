@@ -38,13 +38,16 @@ export interface Injection {
   description: string;
   layout: string;
   scripts: string[];
+  /** The `csrf` middleware's header and a token: a `csrf-token` meta and `hx-headers` on `<body>`, so htmx requests carry it. */
+  csrf?: { header: string; token: string };
 }
 
 /** Puts `<title>`, the description and `ls-layout` metas at the start of `<head>` and the scripts at its end. */
 export function inject(html: string, inj: Injection): string {
   const headStart = `<meta name="ls-layout" content="${escapeHtml(inj.layout)}">`
     + `<meta name="description" content="${escapeHtml(inj.description)}">`
-    + `<title>${escapeHtml(inj.title)}</title>`;
+    + `<title>${escapeHtml(inj.title)}</title>`
+    + (inj.csrf === undefined ? '' : `<meta name="csrf-token" content="${escapeHtml(inj.csrf.token)}"><meta name="csrf-header" content="${escapeHtml(inj.csrf.header)}">`);
   const headEnd = inj.scripts.map((src) => `<script src="${escapeHtml(src)}"></script>`).join('');
   let out = html.replace(/<title>[\s\S]*?<\/title>/i, '').replace(/<meta\s+name=["']description["'][^>]*>/i, '');
   // After <meta charset> when the layout has one (it must stay within the first 1024 bytes), else at the start of <head>.
@@ -52,5 +55,9 @@ export function inject(html: string, inj: Injection): string {
   if (charset.test(out)) out = out.replace(charset, (m) => m + headStart);
   else out = /<head[^>]*>/i.test(out) ? out.replace(/<head[^>]*>/i, (m) => m + headStart) : headStart + out;
   out = /<\/head>/i.test(out) ? out.replace(/<\/head>/i, `${headEnd}</head>`) : out + headEnd;
+  if (inj.csrf !== undefined) {
+    const headers = escapeHtml(JSON.stringify({ [inj.csrf.header]: inj.csrf.token }));
+    out = out.replace(/<body\b([^>]*)>/i, (_m, attrs: string) => `<body${attrs} hx-headers="${headers}">`);
+  }
   return out;
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Token } from '../internal/types';
 import { authOf, type AuthInfo } from '../auth/types';
 import { sessionOf, type SessionHandle } from '../auth/session-handle';
+import { csrfOf } from '../auth/csrf-token';
 import { bindTarget, requireJsonBody, type BindTarget } from './binding/bind-target';
 import type { DtoPlanCache } from './binding/dto-binder';
 import { bodyKindOf, type RequestSources } from './binding/sources';
@@ -92,6 +93,13 @@ export class Context extends ResponseHelpers {
   /** The request's session (`get`/`set`/`regenerate`/`destroy`); `undefined` unless the `session` middleware covers the route. */
   get session(): SessionHandle | undefined {
     return sessionOf(this.req);
+  }
+
+  /** A CSRF token for this client (send it back in `x-csrf-token` or the `_csrf` field); throws unless the `csrf` middleware covers the route. */
+  csrfToken(): string {
+    const access = csrfOf(this.req);
+    if (access === undefined) throw new TypeError('ctx.csrfToken(): the route has no csrf middleware');
+    return access.token();
   }
 
   /** True for requests made by htmx (`HX-Request: true`). */

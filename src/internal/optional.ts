@@ -12,6 +12,7 @@ import type * as Jose from 'jose';
 import type FastifyRateLimit from '@fastify/rate-limit';
 import type FastifySession from '@fastify/session';
 import type FastifyCookie from '@fastify/cookie';
+import type FastifyCsrfProtection from '@fastify/csrf-protection';
 
 function once<T>(load: () => T): () => T {
   let value: T | undefined;
@@ -46,6 +47,7 @@ export interface OptionalIntegrations {
   fastifyRateLimit: () => typeof FastifyRateLimit;
   fastifySession: () => typeof FastifySession;
   fastifyCookie: () => typeof FastifyCookie;
+  fastifyCsrfProtection: () => typeof FastifyCsrfProtection;
   /** @fastify/rate-limit's stores (untyped CommonJS constructors). */
   rateLimitStores: () => { LocalStore: new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => unknown; RedisStore: new (continueExceeding: boolean, exponentialBackoff: boolean, redis: unknown, key?: string) => unknown };
 }
@@ -69,6 +71,7 @@ export const optional: OptionalIntegrations = {
   fastifyRateLimit: once(() => defaultOf<typeof FastifyRateLimit>(require('@fastify/rate-limit'))),
   fastifySession: once(() => defaultOf<typeof FastifySession>(require('@fastify/session'))),
   fastifyCookie: once(() => defaultOf<typeof FastifyCookie>(require('@fastify/cookie'))),
+  fastifyCsrfProtection: once(() => defaultOf<typeof FastifyCsrfProtection>(require('@fastify/csrf-protection'))),
   rateLimitStores: once(() => ({
     LocalStore: require('@fastify/rate-limit/store/LocalStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['LocalStore'],
     RedisStore: require('@fastify/rate-limit/store/RedisStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['RedisStore'],

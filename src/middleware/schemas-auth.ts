@@ -108,6 +108,16 @@ const session = {
   },
 };
 
+const csrf = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    cookie: { type: 'string', pattern: '^[A-Za-z0-9_.-]+$', description: 'Cookie holding the secret (HttpOnly, SameSite=Strict). Default _csrf.' },
+    header: { type: 'string', pattern: '^[A-Za-z0-9-]+$', description: 'Header carrying the token. Default x-csrf-token.' },
+    field: { type: 'string', minLength: 1, description: 'Form field carrying the token. Default _csrf.' },
+  },
+};
+
 /** The config schema of each auth middleware, by name. */
 export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
   jwt,
@@ -115,4 +125,5 @@ export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
   authorize,
   rate_limit: rateLimit,
   session,
+  csrf,
 };
