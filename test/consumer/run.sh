@@ -2,7 +2,9 @@
 # Consumer tests: build and pack lokstra, install the tarball into fresh projects (from
 # test/consumer/fixtures/) with `npm install --engine-strict`, then:
 #   esm, cjs  compile with tsc and run with node;
-#   jest      run the user's Jest (plain `ts-jest` preset) over test/*.spec.ts.
+#   jest      run the user's Jest (plain `ts-jest` preset) over test/*.spec.ts;
+#   templates `lokstra new` from the tarball (minimal ESM, api CommonJS; CONSUMER_TEMPLATES for others):
+#             install, typecheck, npm test, routes/check, npm start, lokstra dev (test/consumer/templates.mjs).
 # Consumer cases that need a real user's setup go in test/consumer/fixtures/jest/test/<case>.spec.ts
 # (see the README there); they run here with no change to this script.
 #
@@ -19,7 +21,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 FIXTURES="$ROOT/test/consumer/fixtures"
-read -r -a KINDS <<<"${CONSUMER_KINDS:-esm cjs jest}"
+read -r -a KINDS <<<"${CONSUMER_KINDS:-esm cjs jest templates}"
 
 log() { printf '\n==> %s\n' "$*"; }
 run() { printf '+ %s\n' "$*"; "$@"; }
@@ -57,7 +59,9 @@ echo "tarball: $TARBALL ($(wc -c <"$TARBALL") bytes)"
 log "Checking tarball contents"
 CONTENTS="$(tar -tzf "$TARBALL")"
 for f in package/package.json package/dist/cjs/index.js package/dist/cjs/index.d.ts \
-         package/dist/esm/index.mjs package/dist/esm/index.d.mts package/README.md; do
+         package/dist/esm/index.mjs package/dist/esm/index.d.mts package/README.md \
+         package/dist/cjs/testing/index.js package/dist/esm/testing.mjs package/dist/esm/testing.d.mts \
+         package/dist/cjs/cli/main.js package/templates/common/_gitignore package/templates/minimal/lokstra.config.yaml; do
   grep -qxF "$f" <<<"$CONTENTS" || fail "tarball is missing $f"
   echo "  has $f"
 done
@@ -73,6 +77,11 @@ echo "  $(wc -l <<<"$CONTENTS") files, nothing from src/ test/ samples/ scripts/
 
 for kind in "${KINDS[@]}"; do
   dir="$WORK/$kind"
+  if [[ "$kind" == templates ]]; then
+    log "[templates] lokstra new from the tarball"
+    run node "$ROOT/test/consumer/templates.mjs" "$TARBALL" "$dir" || fail "[templates] failed"
+    continue
+  fi
   log "[$kind] Creating project in $dir"
   mkdir -p "$dir"
   (cd "$FIXTURES/$kind" && tar --exclude=node_modules --exclude=dist --exclude=package-lock.json -cf - .) | (cd "$dir" && tar -xf -)

@@ -77,16 +77,21 @@ class DevSession {
 
   private async reload(changed: string[], at: number): Promise<void> {
     this.ctx.out(`changed: ${changed.map((f) => relative(this.p.root, f)).join(', ')}`);
+    const t0 = performance.now();
     if (!this.compile(changed)) return;
+    const t1 = performance.now();
     await this.app.stop();
-    await this.boot(at, 'reloaded');
+    const t2 = performance.now();
+    await this.boot(at, 'reloaded', `compile ${Math.round(t1 - t0)} ms, stop ${Math.round(t2 - t1)} ms, boot `);
   }
 
-  private async boot(since: number, verb: string): Promise<void> {
+  private async boot(since: number, verb: string, parts = ''): Promise<void> {
+    const t = performance.now();
     const result: BootResult = await this.app.start(outputPath(this.p.root, this.outDir, this.p.entry));
     const ms = Math.round(performance.now() - since);
+    const detail = parts === '' ? '' : `; ${parts}${Math.round(performance.now() - t)} ms`;
     this.app.prepare();
-    if (result.kind === 'ready') this.ctx.out(`${verb} in ${ms} ms (${result.urls.join(', ')})`);
+    if (result.kind === 'ready') this.ctx.out(`${verb} in ${ms} ms (${result.urls.join(', ')}${detail})`);
     else if (result.kind === 'failed') this.ctx.err(`boot failed: ${result.message}; waiting for changes`);
     else this.ctx.err(`the app exited (code ${String(result.code)}); waiting for changes`);
   }

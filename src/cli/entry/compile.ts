@@ -136,7 +136,9 @@ export function compileInto(compiler: Compiler, files: string[], dirs: { root: s
       mkdirSync(dirname(target), { recursive: true });
       writeFileSync(target, js);
     } catch (err) {
-      errors.push({ file, message: ((err as Error).message || String(err)).split(sep).join('/') });
+      // SWC appends "Caused by:" and a native stack backtrace to the code frame; the frame is what helps.
+      const message = ((err as Error).message || String(err)).split(/\n\s*\nCaused by:/)[0] as string;
+      errors.push({ file, message: message.trimEnd().split(sep).join('/') });
     }
   }
   return errors;
