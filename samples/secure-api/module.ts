@@ -1,0 +1,9 @@
+import { Module } from '../../src/index';
+import { AdminController, NotesController, NotesService, TokenController, Users } from './api';
+import { WebController, WebPageData } from './web';
+
+@Module({
+  controllers: [TokenController, NotesController, AdminController, WebController, WebPageData],
+  services: [Users, NotesService],
+})
+export class SecureApiModule {}
