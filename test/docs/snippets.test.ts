@@ -54,7 +54,8 @@ function filesUnder(dir: string): string[] {
   });
 }
 
-const sources = [...filesUnder(join(ROOT, 'samples')), join(ROOT, 'lokstra.config.yaml')]
+// templates/ holds the projects `lokstra new` writes (docs/cli.md and docs/testing.md quote them).
+const sources = [...filesUnder(join(ROOT, 'samples')), ...filesUnder(join(ROOT, 'templates')), join(ROOT, 'lokstra.config.yaml')]
   .map((path) => ({ path: relative(ROOT, path), text: normalize(readFileSync(path, 'utf8')) }));
 
 /** The sample file that contains `snippet` verbatim, if any. */
@@ -78,10 +79,10 @@ describe('code blocks in README.md and docs/*.md', () => {
   });
 
   it.each(checked.map((b) => [`${b.file}:${b.line} (${b.lang})`, b] as const))(
-    'copies %s verbatim from samples/ or lokstra.config.yaml',
+    'copies %s verbatim from samples/, templates/ or lokstra.config.yaml',
     (_where, block) => {
       expect({ block: `${block.file}:${block.line}`, source: sourceOf(block.text) ?? 'not found in samples/ or lokstra.config.yaml' })
-        .toEqual({ block: `${block.file}:${block.line}`, source: expect.stringMatching(/^(samples\/|lokstra\.config\.yaml$)/) });
+        .toEqual({ block: `${block.file}:${block.line}`, source: expect.stringMatching(/^(samples\/|templates\/|lokstra\.config\.yaml$)/) });
     },
   );
 
