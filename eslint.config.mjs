@@ -61,7 +61,7 @@ const rootIndexBlocks = Array.from({ length: MAX_DEPTH }, (_, depth) => {
 export default defineConfig(
   {
     name: 'lokstra/ignores',
-    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/**', 'test/consumer/fixtures/**', '.consumer-tmp/**'],
+    ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'bench/**', 'test/consumer/fixtures/**', 'test/openapi/fixtures/**', '.consumer-tmp/**'],
   },
   js.configs.recommended,
   tseslint.configs.recommended,

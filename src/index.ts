@@ -28,8 +28,9 @@ export type { Lifecycle } from './container/lifecycle';
 export { loadConfig, parseYaml, SEARCH_PLACES, parseDuration, parseSize } from './config/index';
 export type {
   LokstraConfig, AppConfig, GroupConfig, RouteConfig, ServiceConfig, ModuleConfig, ServerConfig,
-  GlobalSettingConfig, MiddlewareConfig, EnvResolver,
+  GlobalSettingConfig, MiddlewareConfig, EnvResolver, OpenApiConfig,
 } from './config/index';
+export { buildOpenApiDocument, type OpenApiDocument, type OpenApiDocumentOptions } from './openapi/index';
 export { createLogger, type Logger, type LoggerOptions } from './services/logger';
 export { isSecretKey } from './internal/secrets';
 export { HTTP_CONTRIBUTION } from './metadata/types';

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsInt, IsOptional, IsString, ValidateNested } from 'class-validator';
 
 /** What the API sends for a user: `@Returns(UserView)` strips anything else the repository keeps. */
 export class UserView {
@@ -17,5 +17,5 @@ export class OrderItemView {
 export class OrderView {
   @IsInt() id!: number;
   @IsInt() userId!: number;
-  @ValidateNested({ each: true }) @Type(() => OrderItemView) items!: OrderItemView[];
+  @IsArray() @ValidateNested({ each: true }) @Type(() => OrderItemView) items!: OrderItemView[];
 }

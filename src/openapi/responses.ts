@@ -22,17 +22,17 @@ const PAGINATION: JsonSchema = {
 
 const META: JsonSchema = { type: 'object', properties: { pagination: { $ref: '#/components/schemas/Pagination' } }, additionalProperties: true };
 
-function errorEnvelope(errors: boolean): JsonSchema {
-  return {
-    type: 'object',
-    properties: {
-      code: { type: 'string' }, success: { const: false }, message: { type: 'string' },
-      meta: { type: 'object', additionalProperties: true },
-      ...(errors ? { errors: { type: 'object', description: 'Field path → messages.', additionalProperties: { type: 'array', items: { type: 'string' } } } } : {}),
-    },
-    required: errors ? ['code', 'success', 'message', 'errors'] : ['code', 'success', 'message'],
-  };
-}
+// One shape for every error (Envelope in response.ts): `errors` maps field paths to messages on
+// VALIDATION_ERROR and is absent otherwise (a malformed request is a 400 without it).
+const ERROR_ENVELOPE: JsonSchema = {
+  type: 'object',
+  properties: {
+    code: { type: 'string' }, success: { const: false }, message: { type: 'string' },
+    meta: { type: 'object', additionalProperties: true },
+    errors: { type: 'object', description: 'Field path → messages (VALIDATION_ERROR).', additionalProperties: { type: 'array', items: { type: 'string' } } },
+  },
+  required: ['code', 'success', 'message'],
+};
 
 /** The standard error responses (`components.responses`): status → [name, description, envelope codes]. */
 const ERRORS: Record<number, [string, string, string[]]> = {
@@ -48,16 +48,11 @@ const ERRORS: Record<number, [string, string, string[]]> = {
 
 /** Adds the envelope schemas and the standard error responses; returns the error response `$ref`s. */
 export function errorResponses(components: SchemaComponents, responses: Record<string, OpenApiResponse>): Record<number, { $ref: string }> {
-  components.own('ErrorEnvelope', errorEnvelope(false));
-  components.own('ValidationErrorEnvelope', errorEnvelope(true));
+  components.own('ErrorEnvelope', ERROR_ENVELOPE);
   components.own('Pagination', PAGINATION);
   const refs: Record<number, { $ref: string }> = {};
   for (const [status, [name, description, codes]] of Object.entries(ERRORS)) {
-    const envelope = status === '400' ? 'ValidationErrorEnvelope' : 'ErrorEnvelope';
-    const schema = status === '400'
-      ? { anyOf: [{ $ref: `#/components/schemas/${envelope}` }, { $ref: '#/components/schemas/ErrorEnvelope' }] }
-      : { $ref: `#/components/schemas/${envelope}` };
-    responses[name] = { description: `${description}. Codes: ${codes.join(', ')}.`, content: { [JSON_TYPE]: { schema } } };
+    responses[name] = { description: `${description}. Codes: ${codes.join(', ')}.`, content: { [JSON_TYPE]: { schema: { $ref: '#/components/schemas/ErrorEnvelope' } } } };
     refs[Number(status)] = { $ref: `#/components/responses/${name}` };
   }
   return refs;
