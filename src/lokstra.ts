@@ -227,7 +227,7 @@ export class Lokstra {
       const key = addressKey(address);
       let listener = listeners.get(key);
       if (listener === undefined) {
-        listener = new Listener({ address, settings, runtime, logger, mappers });
+        listener = new Listener({ address, settings, runtime, logger, mappers, handlers: this.registry.handlers });
         listeners.set(key, listener);
       }
       listener.apps.push(app.name);

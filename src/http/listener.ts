@@ -18,6 +18,9 @@ import { MethodIndex } from './method-index';
 import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, RESPONSE_SCOPE, type ErrorLogPolicy, type FastifyRouteParts } from './route-fastify';
 import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
+import type { HandlerEntry } from '../container/registry';
+import type { ListenerContext } from '../middleware/types';
+import { resultToResponse } from './response/to-response';
 import { redactUrl, safeLogValue } from '../middleware/log-safety';
 import { runInRequestScope } from '../internal/request-scope';
 import { badRequestLine } from './request-line';
@@ -34,6 +37,8 @@ export interface ListenerOptions {
   runtime: ContextRuntime;
   logger: ContextLogger;
   mappers: readonly ErrorMapper[];
+  /** The deployment's named handlers (for `ListenerContext.respond`). */
+  handlers?: ReadonlyMap<string, HandlerEntry>;
 }
 
 const DEFAULT_ACCEPTS: readonly AcceptKind[] = ['json', 'form'];
@@ -115,13 +120,35 @@ export class Listener {
         if ((opts.config as Record<PropertyKey, unknown> | undefined)?.[LOKSTRA_ROUTE] !== true) appendHooks(opts as unknown as Record<string, unknown>, fallback.hooks);
       });
     }
-    const context = { routeConfig: (method: string, url: string) => index.configFor(method, url) };
-    for (const mw of setupsOf([...routes.flatMap((r) => r.fastify), ...ownerAttachments])) await mw.setup?.(this.fastify, context);
+    const attachments = [...routes.flatMap((r) => r.fastify), ...ownerAttachments];
+    const base = { routeConfig: (method: string, url: string) => index.configFor(method, url), hasHandler: (name: string) => this.handlerFn(name) !== undefined, respond: this.respond.bind(this) };
+    for (const mw of setupsOf(attachments)) {
+      const configs = [...new Set(attachments.filter((a) => a.middleware === mw).map((a) => a.config))];
+      await mw.setup?.(this.fastify, { ...base, configs } satisfies ListenerContext);
+    }
     registerRoutes(this.fastify, toRegister, (entry) => this.wrap(entry), index);
     await this.fastify.register(async (scope) => {
       for (const [name, fns] of Object.entries(fallback.hooks)) for (const fn of fns) scope.addHook(name as never, fn as never);
       scope.setNotFoundHandler({ config: { ...fallback.config } } as never, (req, reply) => this.notFound(index, req, reply));
     });
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  private handlerFn(name: string): ((...args: any[]) => unknown) | undefined {
+    const entry = this.opts.handlers?.get(name);
+    return entry?.kind === 'function' ? entry.fn : undefined;
+  }
+
+  private async respond(name: string, req: FastifyRequest, reply: FastifyReply, ...args: unknown[]): Promise<void> {
+    const fn = this.handlerFn(name);
+    if (fn === undefined) throw new LokstraError('LKS_ERR_ROUTE_HANDLER_NOT_FOUND', { name, source: 'ListenerContext.respond', known: [...(this.opts.handlers?.keys() ?? [])].join(', ') || 'none' });
+    const ctx = new Context(req, reply, this.opts.runtime);
+    try {
+      const res = ctx.applyPending(resultToResponse(await runInRequestScope(ctx, () => fn(ctx, ...args))));
+      sendResponse(reply, this.finish(res, this.scopes.scopeFor(req.raw.url ?? '/'), req, undefined));
+    } catch (err) {
+      this.fail(err, req, reply);
+    }
   }
 
   private notFound(index: MethodIndex, req: FastifyRequest, reply: FastifyReply): FastifyReply | undefined {

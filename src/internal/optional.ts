@@ -13,6 +13,9 @@ import type FastifyRateLimit from '@fastify/rate-limit';
 import type FastifySession from '@fastify/session';
 import type FastifyCookie from '@fastify/cookie';
 import type FastifyCsrfProtection from '@fastify/csrf-protection';
+import type * as Mysql2 from 'mysql2/promise';
+import type BetterSqlite3 from 'better-sqlite3';
+import type * as Umzug from 'umzug';
 
 function once<T>(load: () => T): () => T {
   let value: T | undefined;
@@ -48,6 +51,10 @@ export interface OptionalIntegrations {
   fastifySession: () => typeof FastifySession;
   fastifyCookie: () => typeof FastifyCookie;
   fastifyCsrfProtection: () => typeof FastifyCsrfProtection;
+  fastifyOAuth2: () => unknown;
+  mysql2: () => typeof Mysql2;
+  betterSqlite3: () => typeof BetterSqlite3;
+  umzug: () => typeof Umzug;
   /** @fastify/rate-limit's stores (untyped CommonJS constructors). */
   rateLimitStores: () => { LocalStore: new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => unknown; RedisStore: new (continueExceeding: boolean, exponentialBackoff: boolean, redis: unknown, key?: string) => unknown };
 }
@@ -72,6 +79,10 @@ export const optional: OptionalIntegrations = {
   fastifySession: once(() => defaultOf<typeof FastifySession>(require('@fastify/session'))),
   fastifyCookie: once(() => defaultOf<typeof FastifyCookie>(require('@fastify/cookie'))),
   fastifyCsrfProtection: once(() => defaultOf<typeof FastifyCsrfProtection>(require('@fastify/csrf-protection'))),
+  fastifyOAuth2: once(() => defaultOf<unknown>(require('@fastify/oauth2'))),
+  mysql2: once(() => require('mysql2/promise') as typeof Mysql2),
+  betterSqlite3: once(() => defaultOf<typeof BetterSqlite3>(require('better-sqlite3'))),
+  umzug: once(() => require('umzug') as typeof Umzug),
   rateLimitStores: once(() => ({
     LocalStore: require('@fastify/rate-limit/store/LocalStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['LocalStore'],
     RedisStore: require('@fastify/rate-limit/store/RedisStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['RedisStore'],

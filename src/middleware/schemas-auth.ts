@@ -118,6 +118,26 @@ const csrf = {
   },
 };
 
+const oauth2 = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['client_id', 'on_login'],
+  properties: {
+    discovery_url: { type: 'string', minLength: 1, description: 'OIDC issuer (or its /.well-known/openid-configuration); read at boot.' },
+    authorize_url: { type: 'string', minLength: 1, description: 'Authorization endpoint, without discovery.' },
+    token_url: { type: 'string', minLength: 1, description: 'Token endpoint, without discovery.' },
+    jwks_url: { type: 'string', minLength: 1, description: 'JWKS for ID tokens, without discovery.' },
+    issuer: { type: 'string', minLength: 1, description: 'Expected ID-token iss, without discovery.' },
+    client_id: { type: 'string', minLength: 1, description: 'Client id at the provider.' },
+    client_secret: { type: 'string', description: 'Client secret. Use ${env:…}.' },
+    scope: { ...stringOrList, description: 'Scopes asked for. Default openid.' },
+    start_path: { type: 'string', pattern: '^/', description: 'Path that redirects to the provider. Default /auth/login.' },
+    callback_path: { type: 'string', pattern: '^/', description: 'Path the provider redirects back to. Default /auth/callback.' },
+    callback_uri: { type: 'string', minLength: 1, description: 'Absolute redirect_uri registered at the provider. Default: built from the request and callback_path.' },
+    on_login: { type: 'string', minLength: 1, description: 'Handler called as (ctx, { tokens, claims }) after a successful login; its result is the response.' },
+  },
+};
+
 /** The config schema of each auth middleware, by name. */
 export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
   jwt,
@@ -126,4 +146,5 @@ export const AUTH_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
   rate_limit: rateLimit,
   session,
   csrf,
+  oauth2,
 };

@@ -1,4 +1,4 @@
-import type { FastifyInstance, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Token } from '../internal/types';
 
 /** The Fastify lifecycle hooks a middleware may add to a route. */
@@ -50,6 +50,15 @@ export interface MiddlewareEnv {
 export interface ListenerContext {
   /** The Fastify route config of the route that would serve `method url` on this listener, if any. */
   routeConfig(method: string, url: string): Record<PropertyKey, unknown> | undefined;
+  /** The configs this middleware is attached with on this listener (for plugins that add routes per config, e.g. `oauth2`). */
+  configs: readonly Record<string, unknown>[];
+  /** True when a function handler is registered under `name`. */
+  hasHandler(name: string): boolean;
+  /**
+   * Answers a request (on a route a plugin added) with a registered function handler, as a route
+   * would: `fn(ctx, ...args)` gets a Lokstra Context, its result or error becomes the response.
+   */
+  respond(name: string, req: FastifyRequest, reply: FastifyReply, ...args: unknown[]): Promise<void>;
 }
 
 /**
