@@ -1,5 +1,5 @@
 import type Ajv2020 from 'ajv/dist/2020';
-import { plainToInstance } from 'class-transformer';
+import type * as ClassTransformer from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
 import { formatPosition, positionOf } from '../config/positions';
 import type { LokstraConfig, ModuleConfig } from '../config/types';
@@ -70,6 +70,8 @@ export function bindModuleSettings(config: LokstraConfig, registry: Registry, co
     const token = `${mod.name}.settings`;
     const at: FailAt = { config, module: mod.name, index, source };
     if (typeof mod.settings === 'function') {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { plainToInstance } = require('class-transformer') as typeof ClassTransformer; // only for class-typed settings
       const instance = plainToInstance(mod.settings as Newable, raw) as object;
       const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
       const first = firstMessage(errors);
