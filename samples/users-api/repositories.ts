@@ -42,8 +42,10 @@ export class UserRepository {
     return user;
   }
 
+  /** `null` (which `@IsOptional()` lets through) leaves a field unchanged, like leaving it out. */
   update(id: number, data: Partial<Omit<User, 'id'>>): User {
-    const user = { ...this.find(id), ...data };
+    const changes = Object.fromEntries(Object.entries(data).filter(([, v]) => v !== null && v !== undefined));
+    const user = { ...this.find(id), ...changes };
     this.users.set(id, user);
     return user;
   }
