@@ -9,7 +9,10 @@ export {
   Returns, Doc, type ServiceOptions, type ReturnsOptions,
 } from './decorators/index';
 export { Context, type ContextLogger, type RequestScope } from './http/context';
-export { Roles, Scopes, Public, Auth, apiKeyHash, type AuthInfo, type ApiKeyRecord, type ApiKeyStore } from './auth/exports';
+export {
+  Roles, Scopes, Public, Auth, apiKeyHash, routeAuth,
+  type AuthInfo, type ApiKeyRecord, type ApiKeyStore, type RouteAuth, type AttachmentLike, type SessionHandle, type OAuth2Login,
+} from './auth/exports';
 export { App, type AppHandle } from './http/app';
 export { Router, type HandlerLike, type MountOptions } from './http/routing/router';
 export { bind, type BoundHandler } from './http/routing/bind-handler';
@@ -44,7 +47,10 @@ export { toFastifyLogger, type FastifyLoggerAdapter, type FastifyLoggerOptions, 
 export {
   quoteIdent, mapPgError,
   type DbPool, type DbExecutor, type DbConnection, type DbTx, type DbPoolStats, type SqlParams, type TransactionOptions,
+  type AnyDbPool, type DbDialect,
 } from './services/dbpool-pg/index';
+export { mapMysqlError, type MysqlDbPool } from './db/mysql/index';
+export { mapSqliteError, type SqliteDbPool } from './db/sqlite/index';
 export { mapRedisError, type RedisService } from './services/redis/index';
 export { MemoryKvStore, RedisKvStore, type KvStore, type Ttl, type MemoryKvStoreOptions, type RedisKvStoreOptions } from './services/kvstore/index';
 export { UNMATCHED_ROUTE, OTHER_METHOD, METRICS_HANDLER, type MetricsService } from './services/metrics/index';
