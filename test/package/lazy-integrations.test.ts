@@ -10,7 +10,7 @@ const ROOT = join(__dirname, '..', '..');
 // fast-json-stringify is not listed: Fastify itself requires it at load (its serializer compiler).
 // yaml and cosmiconfig: only to read and discover config files (a config object needs neither);
 // winston: only once a logger writes a line at an enabled level (the probe logs at 'error').
-const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars', '@fastify/swagger-ui', 'jose', '@fastify/rate-limit', '@fastify/session', '@fastify/cookie', '@fastify/csrf-protection', '@fastify/oauth2', 'yaml', 'cosmiconfig', 'winston', '@swc/core'];
+const OPTIONAL = ['pg', 'ioredis', 'prom-client', '@fastify/static', '@fastify/compress', '@fastify/cors', 'helmet', 'handlebars', '@fastify/swagger-ui', 'jose', '@fastify/rate-limit', '@fastify/session', '@fastify/cookie', '@fastify/csrf-protection', '@fastify/oauth2', 'yaml', 'cosmiconfig', 'winston', '@swc/core', 'mysql2', 'better-sqlite3', 'umzug', 'kysely'];
 
 const PROBE = `
   const OPTIONAL = ${JSON.stringify(OPTIONAL)};

@@ -89,4 +89,4 @@ export function pgPoolFactory(config: Record<string, unknown>, ctx: ServiceFacto
 
 export { PgPool, type PgPoolOptions } from './pool';
 export { mapPgError, quoteIdent } from './errors';
-export type { DbPool, DbExecutor, DbConnection, DbTx, DbPoolStats, SqlParams, TransactionOptions } from './types';
+export type { AnyDbPool, DbDialect, DbPool, DbExecutor, DbConnection, DbTx, DbPoolStats, SqlParams, TransactionOptions } from './types';

@@ -28,6 +28,7 @@ const POOL_ERROR_LOG_WINDOW_MS = 10_000;
 /** A pg pool with Lokstra's safety rules (see {@link DbPool}). */
 export class PgPool extends Executor implements DbPool {
   readonly name: string;
+  readonly dialect = 'postgres' as const;
   readonly schema: string | undefined;
   readonly pool: Pool;
   private readonly options: PgPoolOptions;

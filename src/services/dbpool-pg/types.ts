@@ -39,17 +39,20 @@ export interface TransactionOptions {
   readOnly?: boolean;
 }
 
-/** The executor a transaction callback gets; `transaction` nests with a savepoint. */
-export interface DbTx extends DbExecutor {
-  readonly client: PoolClient;
-  transaction<T>(fn: (tx: DbTx) => Promise<T>): Promise<T>;
+/**
+ * The executor a transaction callback gets; `transaction` nests with a savepoint. `Client` is the
+ * engine's connection (pg `PoolClient` by default; mysql2 `PoolConnection`, better-sqlite3 `Database`).
+ */
+export interface DbTx<Client = PoolClient> extends DbExecutor {
+  readonly client: Client;
+  transaction<T>(fn: (tx: DbTx<Client>) => Promise<T>): Promise<T>;
 }
 
 /** A client borrowed from the pool: call `release()` (in `finally`) to give it back. */
-export interface DbConnection extends DbExecutor {
-  readonly client: PoolClient;
+export interface DbConnection<Client = PoolClient> extends DbExecutor {
+  readonly client: Client;
   /** BEGIN … COMMIT on this client; ROLLBACK and rethrow when `fn` throws. */
-  transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: DbTx<Client>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Resets `search_path` if `acquire(schema)` set it, then returns the client (a broken one is destroyed). Idempotent. */
   release(): Promise<void>;
 }
@@ -62,29 +65,39 @@ export interface DbPoolStats {
   waiting: number;
 }
 
+/** The SQL dialect of a pool: placeholders are `$1` (postgres) or `?` (mysql, sqlite). */
+export type DbDialect = 'postgres' | 'mysql' | 'sqlite';
+
 /**
- * A PostgreSQL pool (`lokstra.dbpool_pg`), injected by its service name.
+ * A database pool, injected by its service name: `lokstra.dbpool_pg` (the default type
+ * parameters), `lokstra.dbpool_mysql` ({@link MysqlDbPool}) or `lokstra.dbpool_sqlite`
+ * ({@link SqliteDbPool}); `DbPool<unknown, unknown>` ({@link AnyDbPool}) accepts any of them.
  * @example
  * constructor(@Inject('db.main') private readonly db: DbPool) {}
  * const order = await this.db.queryOne<Order>('SELECT * FROM orders WHERE id = $1', [id]);
  * await this.db.transaction(async (tx) => { await tx.exec('INSERT …'); await tx.exec('UPDATE …'); });
  */
-export interface DbPool extends DbExecutor {
+export interface DbPool<Driver = Pool, Client = PoolClient> extends DbExecutor {
   /** The service name (`db.main`). */
   readonly name: string;
+  /** The engine's SQL dialect (placeholders: `$1` for postgres, `?` otherwise). */
+  readonly dialect: DbDialect;
   /** The default `search_path` schema of every connection, if configured. */
   readonly schema: string | undefined;
-  /** The underlying pg pool, for what this interface does not cover. */
-  readonly pool: Pool;
-  /** Borrows a client; with `schema`, its `search_path` is set (quoted) until `release()`. */
-  acquire(schema?: string): Promise<DbConnection>;
+  /** The underlying driver pool (pg `Pool`, mysql2 `Pool`, better-sqlite3 `Database`), for what this interface does not cover. */
+  readonly pool: Driver;
+  /** Borrows a client; with `schema`, its `search_path` (MariaDB: default database) is set (quoted) until `release()`. */
+  acquire(schema?: string): Promise<DbConnection<Client>>;
   /** Borrows a client for `fn` and always gives it back. */
-  withConnection<T>(fn: (conn: DbConnection) => Promise<T>, schema?: string): Promise<T>;
+  withConnection<T>(fn: (conn: DbConnection<Client>) => Promise<T>, schema?: string): Promise<T>;
   /** BEGIN … COMMIT on a borrowed client; ROLLBACK and rethrow when `fn` throws; the client is always released. */
-  transaction<T>(fn: (tx: DbTx) => Promise<T>, options?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: DbTx<Client>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** The pool of another database (tenant), created on first use with this pool's settings and cached. */
-  tenant(dsn: string): DbPool;
+  tenant(dsn: string): DbPool<Driver, Client>;
   stats(): DbPoolStats;
   /** Ends this pool and every tenant pool. Idempotent. */
   close(): Promise<void>;
 }
+
+/** A pool of any engine (what engine-neutral code such as migrations accepts). */
+export type AnyDbPool = DbPool<unknown, unknown>;

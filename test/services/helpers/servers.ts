@@ -4,6 +4,8 @@ import { redactDsn } from '../../../src/internal/secrets';
 
 /** The PostgreSQL the service tests use (database `test`, trust auth). */
 export const PG_URL = process.env.LOKSTRA_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** The MariaDB (or MySQL) the data tests use (database `test`, root without password). */
+export const MYSQL_URL = process.env.LOKSTRA_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test';
 /** The Redis the service tests use. */
 export const REDIS_URL = process.env.LOKSTRA_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -22,15 +24,15 @@ export function reachable(url: string): boolean {
   let ok = probed.get(url);
   if (ok === undefined) {
     const u = new URL(url);
-    const port = u.port || (u.protocol.startsWith('redis') ? '6379' : '5432');
+    const port = u.port || (u.protocol.startsWith('redis') ? '6379' : u.protocol.startsWith('mysql') ? '3306' : '5432');
     ok = spawnSync(process.execPath, ['-e', PROBE, u.hostname, port], { timeout: 3000 }).status === 0;
     probed.set(url, ok);
   }
   return ok;
 }
 
-type Server = 'PostgreSQL' | 'Redis';
-const URLS: Record<Server, string> = { PostgreSQL: PG_URL, Redis: REDIS_URL };
+type Server = 'PostgreSQL' | 'Redis' | 'MariaDB';
+const URLS: Record<Server, string> = { PostgreSQL: PG_URL, Redis: REDIS_URL, MariaDB: MYSQL_URL };
 
 /**
  * `describe` when the servers are reachable. Otherwise: with `CI=true` the suite FAILS (a CI run must
@@ -46,12 +48,12 @@ export function describeWith(servers: Server[], name: string, fn: () => void): v
   if (process.env.CI === 'true') {
     describe(name, () => {
       it(`needs ${what}`, () => {
-        throw new Error(`${what} unreachable and CI=true: real-server tests must not be skipped (start the server, or set LOKSTRA_TEST_PG_URL / LOKSTRA_TEST_REDIS_URL)`);
+        throw new Error(`${what} unreachable and CI=true: real-server tests must not be skipped (start the server, or set LOKSTRA_TEST_PG_URL / LOKSTRA_TEST_REDIS_URL / LOKSTRA_TEST_MYSQL_URL)`);
       });
     });
     return;
   }
-  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPED "${name}": ${what} unreachable.\n!! Start it, or set LOKSTRA_TEST_PG_URL / LOKSTRA_TEST_REDIS_URL. (With CI=true this fails.)\n${'!'.repeat(78)}\n`);
+  console.warn(`\n${'!'.repeat(78)}\n!! SKIPPED "${name}": ${what} unreachable.\n!! Start it, or set LOKSTRA_TEST_PG_URL / LOKSTRA_TEST_REDIS_URL / LOKSTRA_TEST_MYSQL_URL. (With CI=true this fails.)\n${'!'.repeat(78)}\n`);
   describe.skip(name, fn);
 }
 
