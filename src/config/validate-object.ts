@@ -14,17 +14,22 @@ function isPlain(value: unknown): value is Record<string, unknown> {
 }
 
 // The schema sees code values as what YAML would write in their place: a name (a string).
+// `seen` holds the ancestors of the value only: a list or map used in two places (a shared
+// `algorithms` array) is projected at each, only a real cycle is cut.
 function project(value: unknown, seen: WeakSet<object>): unknown {
   if (typeof value === 'function') return CODE;
   if (Array.isArray(value)) {
     if (seen.has(value)) return [];
     seen.add(value);
-    return value.map((v) => project(v, seen));
+    const out = value.map((v) => project(v, seen));
+    seen.delete(value);
+    return out;
   }
   if (!isPlain(value) || seen.has(value)) return value;
   seen.add(value);
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) out[k] = project(v, seen);
+  seen.delete(value);
   return out;
 }
 
