@@ -38,6 +38,8 @@ const fail = (s) => {
   process.exit(1);
 };
 const ms = (t) => Math.round(performance.now() - t);
+// Edits come at a human pace: after a reload, lokstra dev warms the next app process in the background.
+const pause = () => new Promise((r) => setTimeout(r, Number(process.env.DEV_EDIT_PAUSE_MS ?? 2000)));
 function sh(cwd, cmd, args, opts = {}) {
   console.log(`+ ${cmd} ${args.join(' ')}`);
   const r = spawnSync(cmd, args, { cwd, env: { ...env, ...opts.env }, encoding: 'utf8', timeout: opts.timeout ?? 120_000 });
@@ -98,6 +100,11 @@ async function devScenario(dir, spec, results) {
   const dev = startProcess(dir, 'npx', ['--no-install', 'lokstra', 'dev'], { PORT: '0', ADMIN_PORT: '0' });
   try {
     let url = urlOf(await dev.waitFor(/^started in \d+ ms/, 60_000));
+    const reloadedLine = async (from) => {
+      const line = await dev.waitFor(/^reloaded in \d+ ms/, 30_000, from);
+      results.reloadMs.push(Number(/reloaded in (\d+) ms/.exec(line)[1]));
+      return line;
+    };
     const file = join(dir, spec.controllerFile);
     const original = readFileSync(file, 'utf8');
     if (!original.includes(spec.anchor)) fail(`${spec.controllerFile} has no ${spec.anchor}`);
@@ -105,16 +112,15 @@ async function devScenario(dir, spec, results) {
     if (before.status === 200 && before.text.includes('"dev":2')) fail('the route answered before the edit');
 
     // 1. Edit a controller: a new route appears.
+    await pause();
     let mark = dev.lines.length;
     const edited = original.replace(spec.anchor, `  @Get('/version')\n  version() {\n    return { dev: 2 };\n  }\n\n${spec.anchor}`);
     const saved = performance.now();
     writeFileSync(file, edited);
-    const reloaded = await dev.waitFor(/^reloaded in \d+ ms/, 30_000, mark);
-    url = urlOf(reloaded);
+    url = urlOf(await reloadedLine(mark));
     const after = await get(`${url}${spec.base}/version`);
     const seenAfter = ms(saved);
     if (after.status !== 200 || !after.text.includes('"dev":2')) fail(`after the edit ${spec.base}/version answered ${after.status} ${after.text}`);
-    results.reloadMs.push(Number(/reloaded in (\d+) ms/.exec(reloaded)[1]));
     results.saveToAnswerMs.push(seenAfter);
 
     // 2. A compile error is reported and the previous build keeps serving; fixing it reloads.
@@ -123,13 +129,15 @@ async function devScenario(dir, spec, results) {
     await dev.waitFor(/^compile error: /, 30_000, mark);
     const still = await get(`${url}${spec.base}/version`);
     if (still.status !== 200) fail(`the previous build stopped serving during a compile error (${still.status})`);
+    await pause();
     mark = dev.lines.length;
     writeFileSync(file, edited.replace('{ dev: 2 }', '{ dev: 3 }'));
-    url = urlOf(await dev.waitFor(/^reloaded in \d+ ms/, 30_000, mark));
+    url = urlOf(await reloadedLine(mark));
     const fixed = await get(`${url}${spec.base}/version`);
     if (!fixed.text.includes('"dev":3')) fail(`after fixing the compile error: ${fixed.status} ${fixed.text}`);
 
     // 3. A YAML edit adds routes: the controller mounted again under /v2.
+    await pause();
     mark = dev.lines.length;
     const yamlFile = join(dir, 'lokstra.config.yaml');
     const yaml = readFileSync(yamlFile, 'utf8');
@@ -137,7 +145,7 @@ async function devScenario(dir, spec, results) {
     if (!line) fail(`no controllers line for ${spec.controller} in lokstra.config.yaml`);
     const indent = /^\s*/.exec(line)[0];
     writeFileSync(yamlFile, yaml.replace(line, `${line}\n${indent}groups: [{ prefix: /v2, controllers: [${spec.controller}] }]`));
-    url = urlOf(await dev.waitFor(/^reloaded in \d+ ms/, 30_000, mark));
+    url = urlOf(await reloadedLine(mark));
     const v2 = await get(`${url}/v2${spec.base}/version`);
     if (!v2.text.includes('"dev":3')) fail(`the route added in YAML answered ${v2.status} ${v2.text}`);
     writeFileSync(yamlFile, yaml);

@@ -70,7 +70,12 @@ class DevSession {
     const targets = [...new Set([...files.filter((f) => f.endsWith('.ts')), ...this.broken])];
     const errors = compileInto(this.compiler, targets, { root: this.p.root, outDir: this.outDir });
     this.broken = new Set(errors.map((e) => e.file));
-    for (const e of errors) this.ctx.err(`compile error: ${e.message}`);
+    for (const e of errors) {
+      // SWC's code frame names the position as `[file:line:col]`; the first line says where, the rest shows it.
+      const at = /\[[^\]\n]*?:(\d+):(\d+)\]/.exec(e.message);
+      this.ctx.err(`compile error: ${relative(this.p.root, e.file)}${at ? `:${at[1]}:${at[2]}` : ''}`);
+      for (const line of e.message.split('\n')) this.ctx.err(`  ${line}`);
+    }
     if (errors.length > 0) this.ctx.err(`${errors.length} file(s) do not compile; ${this.app.running ? 'the previous build keeps serving' : 'waiting'} until they are fixed`);
     return errors.length === 0;
   }
