@@ -32,3 +32,8 @@ export function runInRequestScope<A extends unknown[], R>(scope: RequestScope, f
 export function currentRequestSignal(): AbortSignal | undefined {
   return storage.getStore()?.signal;
 }
+
+/** The scope of the request being handled (the request's `Context`), or `undefined` outside a request. */
+export function currentRequestScope(): RequestScope | undefined {
+  return storage.getStore();
+}

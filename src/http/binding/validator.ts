@@ -5,6 +5,7 @@ import { isSecretKey } from '../../internal/secrets';
 import type { Class } from '../../internal/types';
 import type { ScalarKind } from './convert';
 import type { FieldErrorCollector } from './errors';
+import { installConstraintInjection, needsInjection } from './constraint-injection';
 import { compileFastCheck, fastPathEnabled } from './fast-validator';
 
 const OPTIONS: ValidatorOptions = {
@@ -40,6 +41,7 @@ export function inspectRules(cls: Class, seen = new Set<Class>()): RuleInfo {
     if (m.type === 'customValidation') {
       const constraint = storage.getTargetValidatorConstraints(m.constraintCls)[0];
       if (constraint?.async) info.isAsync = true;
+      if (needsInjection(m.constraintCls)) installConstraintInjection();
       const hint = HINTS[m.name ?? ''] ?? HINTS[constraint?.name ?? ''];
       if (hint !== undefined && info.hints.get(m.propertyName) !== 'integer') info.hints.set(m.propertyName, hint);
     }
