@@ -1,4 +1,4 @@
-import { Context, Get, HttpError, Post, Roles, Route } from '../../src/index';
+import { Context, Get, HttpError, Post, Roles, Route, type OAuth2Login } from '../../src/index';
 import { NotesService, Users } from './api';
 
 /** The cookie-session side: form login (session id regenerated), logout, adding notes with htmx. */
@@ -42,4 +42,14 @@ export class WebPageData {
   index(ctx: Context) {
     return ctx.htmxPageData('Notes', 'Notes behind a cookie session', { user: ctx.auth?.subject ?? null, notes: this.notes.list() });
   }
+}
+
+/**
+ * `on_login` of the `oauth2` middleware (profile lokstra.oidc.yaml): the provider vouched for the
+ * user; a new session id, then the same session `auth` as a form login (read-only member).
+ */
+export async function oidcLogin(ctx: Context, login: OAuth2Login) {
+  await ctx.session!.regenerate();
+  ctx.session!.set('auth', { subject: String(login.claims.sub), roles: ['member'], scopes: ['notes:read'], email: login.claims.email });
+  return ctx.redirect('/', 303);
 }

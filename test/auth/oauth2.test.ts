@@ -1,48 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import { defineModule, type Context, type LokstraHandle } from '../../src/index';
 import type { OAuth2Login } from '../../src/auth/oauth2';
 import { expectBootError } from '../http/routing/harness';
 import { build, captureLogger, linesWith } from './harness';
+import { followProvider, Jar, startProvider } from './oidc-helpers';
 
 const CALLBACK = 'http://app.test/auth/callback';
-
-/** Starts the real OpenID Provider (oidc-provider is ESM-only: a child process) and reads its issuer URL. */
-function startProvider(): Promise<{ issuer: string; child: ChildProcess }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(__dirname, 'fixtures', 'oidc-provider.mjs'), CALLBACK], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`oidc-provider did not start: ${out}`)), 20_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      out += c.toString();
-      const line = out.split('\n')[0] as string;
-      if (out.includes('\n')) {
-        clearTimeout(timer);
-        resolve({ issuer: (JSON.parse(line) as { issuer: string }).issuer, child });
-      }
-    });
-    child.on('error', reject);
-  });
-}
-
-/** A cookie jar: name → value, every path (enough for one host per jar). */
-class Jar {
-  readonly cookies = new Map<string, string>();
-  take(setCookies: string[]): void {
-    for (const c of setCookies) {
-      const [pair, ...attrs] = c.split(';');
-      const eq = (pair as string).indexOf('=');
-      const name = (pair as string).slice(0, eq).trim();
-      const value = (pair as string).slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1] as string) < Date.now()));
-      if (expired || value === '') this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-  }
-  header(): string {
-    return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-  }
-}
 
 const loginHandlers = defineModule({
   name: 'oauth2-test-handlers',
@@ -60,7 +23,7 @@ describe('oauth2 against a real OpenID Provider (oidc-provider)', () => {
   const log = captureLogger();
 
   beforeAll(async () => {
-    provider = await startProvider();
+    provider = await startProvider(CALLBACK);
     h = await build({
       server: { global_setting: { log_level: 'error' } },
       apps: [{
@@ -89,20 +52,11 @@ describe('oauth2 against a real OpenID Provider (oidc-provider)', () => {
     jar.take([start.headers['set-cookie'] ?? []].flat() as string[]);
     expect(jar.cookies.has('oauth2-redirect-state')).toBe(true);
     expect(jar.cookies.has('oauth2-code-verifier')).toBe(true);
-    let location = String(start.headers.location);
+    const location = String(start.headers.location);
     const auth = new URL(location);
     expect(auth.searchParams.get('code_challenge_method')).toBe('S256');
     expect(auth.searchParams.get('state')).toBeTruthy();
-    const op = new Jar();
-    for (let hop = 0; hop < 12; hop++) {
-      if (location.startsWith(CALLBACK)) return { callback: new URL(location), jar };
-      const res = await fetch(new URL(location, provider.issuer), { redirect: 'manual', headers: { cookie: op.header() } });
-      op.take(res.headers.getSetCookie());
-      const next = res.headers.get('location');
-      if (next === null) throw new Error(`provider stopped at ${location}: ${res.status} ${await res.text()}`);
-      location = new URL(next, provider.issuer).toString();
-    }
-    throw new Error('too many redirects');
+    return { callback: await followProvider(location, provider.issuer, CALLBACK), jar };
   }
 
   const callback = (url: URL, cookie: string) => h.apps[0]!.inject({ method: 'GET', url: `${url.pathname}${url.search}`, headers: { cookie } });
