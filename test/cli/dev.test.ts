@@ -91,7 +91,7 @@ describe('lokstra dev', () => {
     writeFileSync(join(dir, 'shim', 'lokstra', 'index.js'), `module.exports = require(${JSON.stringify(join(ROOT, 'src', 'index.ts'))});\n`);
     dev = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(ROOT, 'src/cli/main.ts'), 'dev', '--debounce', '50'], {
       cwd: dir,
-      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), TS_NODE_SWC: 'true', NODE_PATH: [join(dir, 'shim'), join(ROOT, 'node_modules')].join(':'), LOKSTRA_DEBUG: '' },
+      env: { ...process.env, TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), NODE_PATH: [join(dir, 'shim'), join(ROOT, 'node_modules')].join(':'), LOKSTRA_DEBUG: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     for (const stream of [dev.stdout, dev.stderr]) {
