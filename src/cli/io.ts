@@ -66,3 +66,44 @@ export function flag(parsed: ParsedArgs, name: string, fallback?: string): strin
   const v = parsed.flags.get(name);
   return typeof v === 'string' ? v : fallback;
 }
+
+/**
+ * The context of one run: lines go into `result` and, when `live`, to stdout/stderr as they come.
+ * Progress is one rewritten line on a terminal; in a log, a new step at once and the same step at
+ * most every 5 s. `clear()` removes a pending progress line.
+ */
+export function createContext(result: CliResult, o: { args: string[]; env: NodeJS.ProcessEnv; cwd: string; live: boolean }): { ctx: CliContext; clear(): void } {
+  const tty = o.live && process.stderr.isTTY === true;
+  let pending = false;
+  const last = { step: '', at: 0 };
+  const clear = (): void => {
+    if (pending) process.stderr.write('\r\x1b[K');
+    pending = false;
+  };
+  const print = (stream: NodeJS.WriteStream, lines: string[], line: string): void => {
+    lines.push(line);
+    if (!o.live) return;
+    clear();
+    stream.write(`${line}\n`);
+  };
+  const progress = (line: string): void => {
+    if (!o.live) return;
+    if (tty) {
+      clear();
+      process.stderr.write(line.slice(0, (process.stderr.columns ?? 80) - 1));
+      pending = true;
+      return;
+    }
+    const step = line.split('…')[0] as string;
+    if (step === last.step && Date.now() - last.at < 5000) return;
+    process.stderr.write(`${line}\n`);
+    last.step = step;
+    last.at = Date.now();
+  };
+  const ctx: CliContext = {
+    args: o.args, env: o.env, cwd: o.cwd, progress,
+    out: (line) => print(process.stdout, result.stdout, line),
+    err: (line) => print(process.stderr, result.stderr, line),
+  };
+  return { ctx, clear };
+}

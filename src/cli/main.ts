@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { LokstraError } from '../errors/lokstra-error';
-import { CliUsageError, type CliCommand, type CliContext, type CliResult } from './io';
+import { CliUsageError, createContext, type CliCommand, type CliResult } from './io';
 
 export type { CliResult } from './io';
 
@@ -22,6 +22,7 @@ const COMMANDS: readonly CommandEntry[] = [
   { name: 'generate', usage: 'generate controller|service|module|dto|gateway <name>', summary: 'add a file with its registration and a test', load: () => (require('./commands/generate') as typeof import('./commands/generate')).generateCommand },
   { name: 'openapi', usage: 'openapi [entry] [--app <name>] [-o <file>]', summary: 'write the OpenAPI 3.1 document of an app', load: () => (require('./commands/openapi') as typeof import('./commands/openapi')).openapiCommand },
   { name: 'client', usage: 'client [entry] [--app <name>] -o <file.ts>', summary: 'write TypeScript types of an app\'s API for openapi-fetch', load: () => (require('./commands/client') as typeof import('./commands/client')).clientCommand },
+  { name: 'migrate', usage: 'migrate up|down|status|create [name] [--service <name>]', summary: 'apply, revert, list or create the SQL migrations of a pool', load: () => (require('./commands/migrate') as typeof import('./commands/migrate')).migrateCommand },
 ];
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -43,22 +44,7 @@ export interface RunCliOptions {
  */
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd(), options: RunCliOptions = {}): Promise<CliResult> {
   const result: CliResult = { code: 0, stdout: [], stderr: [] };
-  const live = options.live === true;
-  const tty = live && process.stderr.isTTY === true;
-  let pending = false;
-  const clear = (): void => {
-    if (pending) process.stderr.write('\r\x1b[K');
-    pending = false;
-  };
-  const ctx: CliContext = {
-    args: argv.slice(1), env, cwd,
-    out: (line) => { result.stdout.push(line); if (live) { clear(); process.stdout.write(`${line}\n`); } },
-    err: (line) => { result.stderr.push(line); if (live) { clear(); process.stderr.write(`${line}\n`); } },
-    progress: (line) => {
-      if (!live) return;
-      if (tty) { clear(); process.stderr.write(line.slice(0, (process.stderr.columns ?? 80) - 1)); pending = true; } else process.stderr.write(`${line}\n`);
-    },
-  };
+  const { ctx, clear } = createContext(result, { args: argv.slice(1), env, cwd, live: options.live === true });
   const [name] = argv;
   try {
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
