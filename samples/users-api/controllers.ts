@@ -3,34 +3,34 @@ import { CreateOrderRequest, CreateUserDto, ImportUsersDto, ListUsersRequest, Up
 import { OrderRepository, UserRepository } from './repositories';
 import { OrderView, UserView } from './views';
 
-@Route('/users')
 @Doc({ tags: ['users'] })
+@Route('/users')
 export class UserController {
   constructor(private readonly users: UserRepository) {}
 
-  @Get('/')
   @Doc({ summary: 'List users, a page at a time' })
   @Returns([UserView])
+  @Get('/')
   list(ctx: Context, req: ListUsersRequest) {
     const { items, total } = this.users.list(req.page, req.pageSize, req.search);
     return ctx.okPagination(items, { page: req.page, pageSize: req.pageSize, total });
   }
 
-  @Get('/:id')
   @Doc({ summary: 'Find a user', operation_id: 'getUser' })
   @Returns(UserView)
+  @Get('/:id')
   get(@Path('id') id: number) {
     return this.users.find(id);
   }
 
-  @Post('/')
   @Returns(UserView, { status: 201, description: 'The created user' })
+  @Post('/')
   create(@Body() dto: CreateUserDto, ctx: Context) {
     return ctx.okCreated(this.users.create(dto));
   }
 
-  @Patch('/:id')
   @Returns(UserView)
+  @Patch('/:id')
   update(@Path('id') id: number, @Body() dto: UpdateUserDto, ctx: Context) {
     return ctx.okUpdated(this.users.update(id, dto));
   }
@@ -41,19 +41,19 @@ export class UserController {
   }
 }
 
-@Route('/users/:userId/orders')
 @Doc({ tags: ['orders'] })
+@Route('/users/:userId/orders')
 export class OrderController {
   constructor(private readonly orders: OrderRepository) {}
 
-  @Get('/')
   @Returns([OrderView])
+  @Get('/')
   list(@Path('userId') userId: number, ctx: Context) {
     return ctx.okList(this.orders.forUser(userId));
   }
 
-  @Post('/')
   @Returns(OrderView, { status: 201 })
+  @Post('/')
   create(ctx: Context, req: CreateOrderRequest) {
     return ctx.okCreated(this.orders.create(req.userId, req.items));
   }
