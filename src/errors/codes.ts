@@ -36,6 +36,11 @@ export const ERROR_CODES = {
   LKS_ERR_SERVICE_START_TIMEOUT: { status: 500, message: "service '{name}' did not finish onStart within {timeout} ms" },
   LKS_ERR_SERVICE_START_FAILED: { status: 500, message: "service '{name}' failed to start: {detail}" },
   LKS_ERR_SERVICE_STOP_FAILED: { status: 500, message: "service '{name}' failed to stop: {detail}" },
+  LKS_ERR_MIGRATION_CHECKSUM: { status: 500, message: 'migration {name} of {service} was edited after it was applied (checksum {applied} in the database, {current} on disk); restore the file and add a new migration instead' },
+  LKS_ERR_MIGRATION_MISSING: { status: 500, message: 'migration {name} of {service} is applied but has no file {file}' },
+  LKS_ERR_MIGRATION_FAILED: { status: 500, message: 'migration {name} of {service} failed at {file}:{line}: {detail}' },
+  LKS_ERR_MIGRATION_LOCKED: { status: 500, message: 'another runner holds the migration lock of {service}; gave up after {timeout} ms' },
+  LKS_ERR_MIGRATION_NO_DOWN: { status: 500, message: 'migration {name} of {service} has no down file ({file})' },
 } as const satisfies Record<string, { status: number; message: string }>;
 
 /** A code from the `LKS_ERR_*` registry. */

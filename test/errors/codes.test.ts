@@ -20,7 +20,7 @@ describe('error code registry', () => {
   });
 
   it('uses LKS_ERR_<AREA>_<PROBLEM> with a known area for every code', () => {
-    const areas = ['CONFIG', 'DI', 'DECORATOR', 'ROUTE', 'BIND', 'RESPONSE', 'MIDDLEWARE', 'SERVICE', 'HTMX', 'CLI'];
+    const areas = ['CONFIG', 'DI', 'DECORATOR', 'ROUTE', 'BIND', 'RESPONSE', 'MIDDLEWARE', 'SERVICE', 'HTMX', 'CLI', 'MIGRATION'];
     for (const code of Object.keys(ERROR_CODES)) {
       expect(code).toMatch(new RegExp(`^LKS_ERR_(${areas.join('|')})_[A-Z_]+$`));
     }
