@@ -9,24 +9,34 @@ const SCHEMES: Record<string, [string, Record<string, unknown>]> = {
   session: ['sessionCookie', { type: 'apiKey', in: 'cookie', name: 'sessionId' }],
 };
 
+// `authorize` in YAML, and what `@Roles`/`@Scopes` attach on a class or a method.
+const AUTHORIZE = new Set(['authorize', 'authorize@class', 'authorize@method']);
+// What `@Public()` attaches: the route skips authentication and authorisation.
+const PUBLIC = 'public';
+
 /** What a route's middleware adds: the error statuses it can answer and the security requirement. */
 export interface RouteSecurity {
   statuses: number[];
   requirement: Record<string, string[]> | undefined;
 }
 
-/** Reads a route's middleware names: jwt/api_key/session → 401 and a scheme; authorize → 401/403; csrf → 403; rate_limit → 429. */
+/**
+ * Reads a route's middleware names: `jwt`/`api_key` → 401 and their scheme; `session` → its scheme;
+ * `authorize` (and `@Roles`/`@Scopes`) → 401/403; `csrf` → 403; `rate_limit` → 429. `@Public()`
+ * routes (`public` in the chain) have no security requirement and no 401/403 from auth.
+ */
 export function securityOf(middleware: readonly string[], used: SecurityUse): RouteSecurity {
   const statuses = new Set<number>();
+  const open = middleware.includes(PUBLIC);
   let requirement: Record<string, string[]> | undefined;
   for (const name of middleware) {
     const scheme = SCHEMES[name];
-    if (scheme !== undefined) {
+    if (scheme !== undefined && !open) {
       used[scheme[0]] = scheme[1];
       (requirement ??= {})[scheme[0]] = [];
-      statuses.add(401);
+      if (name !== 'session') statuses.add(401);
     }
-    if (name === 'authorize') { statuses.add(401); statuses.add(403); }
+    if (AUTHORIZE.has(name) && !open) { statuses.add(401); statuses.add(403); }
     if (name === 'csrf') statuses.add(403);
     if (name === 'rate_limit') statuses.add(429);
   }
