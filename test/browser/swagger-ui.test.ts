@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Lokstra, type LokstraHandle } from '../../src/index';
+import { Get, Lokstra, Path, Returns, Route, type LokstraHandle } from '../../src/index';
+import { UserView } from '../../samples/users-api/views';
 import { UsersApiModule } from '../../samples/users-api/module';
 import { memoryLogger } from '../helpers/memory-logger';
 
@@ -14,6 +15,11 @@ const OUT = join(ROOT, 'test-output');
 const available = existsSync(CHROMIUM);
 
 if (!available) console.warn(`\n*** Browser test: ${CHROMIUM} not found. ${process.env.CI === 'true' ? 'Failing because CI=true.' : 'SKIPPING.'} ***\n`);
+
+@Route('/people')
+class PeopleController {
+  @Get('/:id') @Returns(UserView) get(@Path('id') id: number): unknown { return { id, name: 'Ada', email: 'ada@example.com' }; }
+}
 
 const describeBrowser = available || process.env.CI === 'true' ? describe : describe.skip;
 
@@ -67,5 +73,25 @@ describeBrowser('Swagger UI of the users-api sample in Chromium (playwright-core
     mkdirSync(OUT, { recursive: true });
     await page.screenshot({ path: join(OUT, 'swagger-ui.png'), fullPage: true });
     await page.close();
+  }, 60_000);
+
+  it('renders under security_headers (helmet\'s default content security policy)', async () => {
+    const lk = new Lokstra({ logger: memoryLogger(), handleSignals: false });
+    lk.app('csp', '127.0.0.1:0').use('security_headers').mount(PeopleController).openapi({ title: 'People' });
+    const csp = await lk.run({});
+    try {
+      const origin = csp.apps[0]!.url!;
+      const page = await browser.newPage();
+      const violations: string[] = [];
+      page.on('console', (m: { type(): string; text(): string }) => { if (m.type() === 'error') violations.push(m.text()); });
+      const res = await page.goto(`${origin}/docs`);
+      expect(res.headers()['content-security-policy']).toContain("script-src 'self'");
+      await page.waitForSelector('.opblock', { timeout: 30_000 });
+      expect(await page.textContent('.info .title')).toContain('People');
+      expect(violations.filter((v) => /Content Security Policy/i.test(v))).toEqual([]);
+      await page.close();
+    } finally {
+      await csp.close();
+    }
   }, 60_000);
 });
