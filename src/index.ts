@@ -51,6 +51,7 @@ export {
 } from './services/dbpool-pg/index';
 export { mapMysqlError, type MysqlDbPool } from './db/mysql/index';
 export { mapSqliteError, type SqliteDbPool } from './db/sqlite/index';
+export { cache } from './cache/store';
 export { Migrator, MIGRATIONS_TABLE, type MigratorOptions, type MigrationStatus } from './db/migrate/migrator';
 export { mapRedisError, type RedisService } from './services/redis/index';
 export { MemoryKvStore, RedisKvStore, type KvStore, type Ttl, type MemoryKvStoreOptions, type RedisKvStoreOptions } from './services/kvstore/index';

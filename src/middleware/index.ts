@@ -1,5 +1,6 @@
 import type { Registry } from '../container/registry';
 import { registerAuthMiddleware } from '../auth/index';
+import { responseCache } from '../cache/middleware';
 import { bodyLimit } from './body-limit';
 import { compression } from './compression';
 import { cors } from './cors';
@@ -7,6 +8,7 @@ import { recovery } from './recovery';
 import { requestId } from './request-id';
 import { requestLogger } from './request-logger';
 import { BUILTIN_CONFIG_SCHEMAS } from './schemas';
+import { CACHE_CONFIG_SCHEMA } from './schemas-cache';
 import { securityHeaders } from './security-headers';
 import { slowRequestLogger } from './slow-request-logger';
 import { timeout } from './timeout';
@@ -31,4 +33,6 @@ export function registerBuiltinMiddleware(registry: Registry): void {
     registry.middleware(name, impl, { priority, configSchema: BUILTIN_CONFIG_SCHEMAS[name] as Record<string, unknown>, aliases: aliases ?? [] });
   }
   registerAuthMiddleware(registry);
+  // After authentication and authorize (60-72): a cached answer is never served to a caller they would refuse.
+  registry.middleware('cache', responseCache, { priority: 80, configSchema: CACHE_CONFIG_SCHEMA as unknown as Record<string, unknown> });
 }

@@ -4,6 +4,7 @@
  * duration and size definitions); `test/middleware/schemas.test.ts` keeps the two equal.
  */
 import { AUTH_CONFIG_SCHEMAS } from './schemas-auth';
+import { CACHE_CONFIG_SCHEMA } from './schemas-cache';
 
 const duration = {
   description: 'A duration: 500ms, 30s, 5m, 1h, or milliseconds.',
@@ -106,4 +107,5 @@ export const BUILTIN_CONFIG_SCHEMAS: Record<string, Record<string, unknown>> = {
     properties: Object.fromEntries(Object.keys(HELMET_OPTIONS).map((k) => [k, helmetOption])),
   },
   ...AUTH_CONFIG_SCHEMAS,
+  cache: CACHE_CONFIG_SCHEMA as unknown as Record<string, unknown>,
 };
