@@ -52,6 +52,7 @@ export {
 export { mapMysqlError, type MysqlDbPool } from './db/mysql/index';
 export { mapSqliteError, type SqliteDbPool } from './db/sqlite/index';
 export { cache } from './cache/store';
+export { Storage, type StorageOptions } from './storage/index';
 export { Migrator, MIGRATIONS_TABLE, type MigratorOptions, type MigrationStatus } from './db/migrate/migrator';
 export { mapRedisError, type RedisService } from './services/redis/index';
 export { MemoryKvStore, RedisKvStore, type KvStore, type Ttl, type MemoryKvStoreOptions, type RedisKvStoreOptions } from './services/kvstore/index';

@@ -1,6 +1,7 @@
 import type { Registry } from '../container/registry';
 import { mysqlPoolFactory } from '../db/mysql/index';
 import { sqlitePoolFactory } from '../db/sqlite/index';
+import { storageFactory } from '../storage/index';
 import { pgPoolFactory } from './dbpool-pg/index';
 import { healthCheckFactory } from './health/index';
 import { memoryKvFactory, redisKvFactory } from './kvstore/index';
@@ -10,7 +11,7 @@ import { redisFactory } from './redis/index';
 
 /** The built-in service types; the Go bare names (`dbpool_pg`…) resolve to these. */
 export const BUILTIN_SERVICE_TYPES = [
-  'lokstra.logger', 'lokstra.dbpool_pg', 'lokstra.dbpool_mysql', 'lokstra.dbpool_sqlite', 'lokstra.redis', 'lokstra.kvstore_mem', 'lokstra.kvstore_redis', 'lokstra.metrics', 'lokstra.health_check',
+  'lokstra.logger', 'lokstra.dbpool_pg', 'lokstra.dbpool_mysql', 'lokstra.dbpool_sqlite', 'lokstra.redis', 'lokstra.kvstore_mem', 'lokstra.kvstore_redis', 'lokstra.metrics', 'lokstra.health_check', 'lokstra.storage',
 ] as const;
 
 /** Registers the built-in service factories (`lokstra.*` types) on a registry. */
@@ -24,5 +25,6 @@ export function registerBuiltinServices(registry: Registry): void {
     .serviceFactory('lokstra.kvstore_mem', memoryKvFactory)
     .serviceFactory('lokstra.kvstore_redis', redisKvFactory)
     .serviceFactory('lokstra.metrics', metricsFactory)
-    .serviceFactory('lokstra.health_check', healthCheckFactory);
+    .serviceFactory('lokstra.health_check', healthCheckFactory)
+    .serviceFactory('lokstra.storage', storageFactory);
 }

@@ -2,6 +2,7 @@ import schema from '../../src/config/lokstra.schema.json';
 import { Lokstra } from '../../src/index';
 import { MYSQL_CONFIG_KEYS } from '../../src/db/mysql/index';
 import { SQLITE_CONFIG_KEYS } from '../../src/db/sqlite/index';
+import { STORAGE_CONFIG_KEYS } from '../../src/storage/index';
 import { PG_CONFIG_KEYS } from '../../src/services/dbpool-pg/index';
 import { HEALTH_CHECK_KEYS, HEALTH_CONFIG_KEYS, HEALTH_MOUNT_KEYS } from '../../src/services/health/index';
 import { BUILTIN_SERVICE_TYPES } from '../../src/services/index';
@@ -27,6 +28,7 @@ describe('built-in service config: factories and lokstra.schema.json agree', () 
     ['lokstra.dbpool_pg', PG_CONFIG_KEYS],
     ['lokstra.dbpool_mysql', MYSQL_CONFIG_KEYS],
     ['lokstra.dbpool_sqlite', SQLITE_CONFIG_KEYS],
+    ['lokstra.storage', STORAGE_CONFIG_KEYS],
     ['lokstra.redis', REDIS_CONFIG_KEYS],
     ['lokstra.kvstore_mem', KV_MEM_CONFIG_KEYS],
     ['lokstra.kvstore_redis', KV_REDIS_CONFIG_KEYS],
