@@ -15,7 +15,7 @@ OUT="$(mktemp -d)"
 cat > "$OUT/tsconfig.json" <<JSON
 { "extends": "$ROOT/tsconfig.json", "compilerOptions": { "outDir": "$OUT/js", "rootDir": "$ROOT", "noEmit": false,
   "noEmitOnError": false, "declaration": false, "sourceMap": false },
-  "include": ["$ROOT/src", "$ROOT/bench/scripts/validation-inject.ts"] }
+  "include": ["$ROOT/src", "$ROOT/bench/scripts/validation-inject.ts"], "exclude": ["$ROOT/node_modules"] }
 JSON
 npx tsc -p "$OUT/tsconfig.json" >/dev/null || true
 cp src/config/lokstra.schema.json "$OUT/js/src/config/"
