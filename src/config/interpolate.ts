@@ -2,13 +2,14 @@ import { isAbsolute, relative } from 'node:path';
 import type { Document, LineCounter, Scalar } from 'yaml';
 import { yaml } from './yaml-lib';
 import { LokstraError } from '../errors/lokstra-error';
+import { readSecretFile } from './secret-file';
 
 /** Resolves `${SOURCE:NAME}`; returns `undefined` when the name is not set. */
 export type EnvResolver = (name: string) => string | undefined;
 
-/** The built-in resolvers; `ENV` reads `process.env`. */
+/** The built-in resolvers; `ENV` reads `process.env`, `FILE` a secret file (`${file:/run/secrets/x}`). */
 export function defaultResolvers(env: NodeJS.ProcessEnv = process.env): Map<string, EnvResolver> {
-  return new Map([['ENV', (name: string) => env[name]]]);
+  return new Map<string, EnvResolver>([['ENV', (name: string) => env[name]], ['FILE', readSecretFile]]);
 }
 
 const PATTERN = /\$\$\{|\$\{([^}]*)\}/g;
@@ -22,6 +23,10 @@ interface Reference {
 function parseReference(body: string, resolvers: Map<string, EnvResolver>): Reference {
   const parts = body.split(':');
   const first = parts[0] ?? '';
+  // `${file:/run/secrets/db_password}`: the name is a path (no `:` in it; a default may follow).
+  if (parts.length >= 2 && first.toLowerCase() === 'file' && resolvers.has('FILE') && (parts[1] ?? '') !== '') {
+    return { resolver: 'FILE', name: parts[1] as string, fallback: parts.length > 2 ? parts.slice(2).join(':') : undefined };
+  }
   if (parts.length >= 2 && resolvers.has(first) && parts[1] !== '' && /^[A-Za-z_][\w.]*$/.test(parts[1] ?? '')) {
     return { resolver: first, name: parts[1] as string, fallback: parts.length > 2 ? parts.slice(2).join(':') : undefined };
   }
@@ -36,7 +41,14 @@ export function interpolateString(value: string, path: string, resolvers: Map<st
   return value.replace(PATTERN, (match, body: string | undefined) => {
     if (match === '$${') return '${';
     const ref = parseReference(body ?? '', resolvers);
-    const resolved = resolvers.get(ref.resolver)?.(ref.name);
+    let resolved: string | undefined;
+    try {
+      resolved = resolvers.get(ref.resolver)?.(ref.name);
+    } catch (err) {
+      if (ref.fallback !== undefined) return ref.fallback;
+      if (LokstraError.is(err) && err.code === 'LKS_ERR_CONFIG_SECRET_FILE') throw new LokstraError('LKS_ERR_CONFIG_SECRET_FILE', { ...err.params, path });
+      throw err;
+    }
     if (resolved !== undefined) return resolved;
     if (ref.fallback !== undefined) return ref.fallback;
     throw new LokstraError('LKS_ERR_CONFIG_ENV_MISSING', { variable: ref.name, path });

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   LKS_ERR_CONFIG_INVALID: { status: 500, message: 'invalid configuration at {path}: {detail}' },
   LKS_ERR_CONFIG_ENV_MISSING: { status: 500, message: 'environment variable {variable} is not set (used at {path}) and has no default' },
   LKS_ERR_CONFIG_LISTEN_FAILED: { status: 500, message: "app '{app}' cannot listen on {address}: {detail}" },
+  LKS_ERR_CONFIG_SECRET_FILE: { status: 500, message: 'cannot read secret file {file} (used at {path}): {detail}' },
   LKS_ERR_CONFIG_APP_NOT_FOUND: { status: 500, message: "no app named '{name}'; apps: {known}" },
   LKS_ERR_DI_DUPLICATE: { status: 500, message: "{kind} '{name}' is registered twice" },
   LKS_ERR_DI_NOT_FOUND: { status: 500, message: "service '{token}' is not registered{hint}" },

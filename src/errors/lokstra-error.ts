@@ -1,4 +1,5 @@
 import { ERROR_CODES, formatMessage, type ErrorCode } from './codes';
+import { redactKnownSecrets } from '../internal/redact-text';
 
 const BRAND = Symbol.for('lokstra.error');
 
@@ -13,7 +14,7 @@ export class LokstraError extends Error {
   readonly [BRAND] = true;
 
   constructor(code: ErrorCode, params: Record<string, unknown> = {}, options?: { cause?: unknown }) {
-    super(formatMessage(ERROR_CODES[code].message, params), options);
+    super(redactKnownSecrets(formatMessage(ERROR_CODES[code].message, params)), options);
     this.name = 'LokstraError';
     this.code = code;
     this.status = ERROR_CODES[code].status;

@@ -25,12 +25,31 @@ const SECRET_NAME = /pass|pwd|secret|token|api[_-]?key|private[_-]?key|credentia
 const HINT = /pass|pwd|secret|token|key|credential|authorization|cookie|bearer|basic|eyJ|:\/\//i;
 const JWT = /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g;
 
+// Values read from secret files (`${file:…}`): redacted wherever they appear, whatever their key.
+const knownSecrets = new Set<string>();
+// Shorter values (`warn`, `true`) would redact ordinary words everywhere.
+const MIN_KNOWN_SECRET = 8;
+
+/** Registers a secret value (e.g. read by `${file:…}`) so logs, errors and `config print` never show it. */
+export function registerSecretValue(value: string): void {
+  if (value.length >= MIN_KNOWN_SECRET) knownSecrets.add(value);
+}
+
+/** Replaces the registered secret values in `text`. */
+export function redactKnownSecrets(text: string): string {
+  if (knownSecrets.size === 0) return text;
+  let out = text;
+  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED_TEXT);
+  return out;
+}
+
 /**
  * Removes secrets from free text (error messages, stacks, URLs): URL passwords
  * (`postgres://user:[REDACTED]@host`), values of secret-named keys (`api_key=`, `token:`,
  * `"password":"…"`), `Bearer`/`Basic` credentials and JWTs. Text without secrets is returned as is.
  */
 export function redactSecretsInText(text: string): string {
+  if (knownSecrets.size > 0) text = redactKnownSecrets(text);
   // Cheap substring tests first: most log strings (ids, routes, timestamps) hold no candidate at all.
   if (text.length < 6 || !HINT.test(text)) return text;
   let out = text;
