@@ -5,12 +5,14 @@
 // Interleaved rounds, median of CPU time (user + system) / request. Run from the repository root:
 //   node -r ts-node/register/transpile-only bench/scripts/returns-inject.ts [requests] [rounds]
 // In-process numbers include light-my-request's own cost; for the socket benchmark see bench/README.md.
+// `… returns-inject.ts callgrind <server> <n>` only boots one server and sends n requests, for
+// bench/scripts/callgrind-returns.sh (instructions per request, independent of the machine's load).
 import 'reflect-metadata';
 import Fastify from 'fastify';
 import { IsEmail, IsInt, IsString } from '../../node_modules/class-validator';
 import { Get, Lokstra, Path, Returns, Route, type LokstraHandle } from '../../src/index';
 
-const N = Number(process.argv[2] ?? 20000);
+const N = Number(process.argv[2] === 'callgrind' ? 0 : process.argv[2] ?? 20000);
 const ROUNDS = Number(process.argv[3] ?? 5);
 const entity = (id: number) => ({ id, name: 'Ada Lovelace', email: 'ada@example.com', password: 'hunter2', createdAt: '2020-01-01' });
 
@@ -47,7 +49,14 @@ async function measure(inject: (url: string) => Promise<unknown>): Promise<numbe
   return (d.user + d.system) / N;
 }
 
+async function callgrindRun(name: string, n: number): Promise<void> {
+  const s = name === 'fastify-schema' ? await fastify() : await lokstra(name === 'lokstra-returns' ? WithReturns : Plain);
+  for (let i = 0; i < n; i++) await s.inject(`/users/${i % 100}` as never);
+  await s.close();
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'callgrind') return callgrindRun(process.argv[3] as string, Number(process.argv[4]));
   const servers = { lokstra: await lokstra(Plain), 'lokstra-returns': await lokstra(WithReturns), 'fastify-schema': await fastify() };
   const body = String((await servers['lokstra-returns'].inject('/users/1') as { body: string }).body);
   if (body.includes('hunter2') || !body.includes('"name":"Ada Lovelace"')) throw new Error(`unexpected body ${body}`);
