@@ -130,8 +130,9 @@ export function poolContract(f: PoolFixture): void {
       await tx.exec(q('INSERT INTO items (name, qty) VALUES (?, ?)'), ['outer', 1]);
       await expect(tx.transaction(async (inner) => {
         await inner.exec(q('INSERT INTO items (name, qty) VALUES (?, ?)'), ['inner', 1]);
-        await inner.exec(q('INSERT INTO items (name, qty) VALUES (?, ?)'), ['inner', 1]);
-      })).rejects.toThrow();
+        expect(Number((await inner.queryOne<{ n: unknown }>('SELECT count(*) AS n FROM items'))?.n)).toBe(2);
+        throw new Error('inner failure');
+      })).rejects.toThrow('inner failure');
       await tx.transaction((inner) => inner.exec(q('INSERT INTO items (name, qty) VALUES (?, ?)'), ['inner2', 1]));
     });
     expect((await pool.query<{ name: string }>('SELECT name FROM items ORDER BY name')).map((r) => r.name)).toEqual(['inner2', 'outer']);
