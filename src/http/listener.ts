@@ -19,6 +19,7 @@ import { appendHooks, buildRouteParts, ERROR_LOG, LOKSTRA_ROUTE, RESPONSE_SCOPE,
 import { registerRoutes, type RouteToRegister } from './route-table';
 import type { FastifyAttachment } from './routing/middleware-chain';
 import type { HandlerEntry } from '../container/registry';
+import { functionHandler } from './named-handlers';
 import type { ListenerContext } from '../middleware/types';
 import { resultToResponse } from './response/to-response';
 import { redactUrl, safeLogValue } from '../middleware/log-safety';
@@ -121,7 +122,7 @@ export class Listener {
       });
     }
     const attachments = [...routes.flatMap((r) => r.fastify), ...ownerAttachments];
-    const base = { routeConfig: (method: string, url: string) => index.configFor(method, url), hasHandler: (name: string) => this.handlerFn(name) !== undefined, respond: this.respond.bind(this) };
+    const base = { routeConfig: (method: string, url: string) => index.configFor(method, url), hasHandler: (name: string) => functionHandler(this.opts.handlers, name) !== undefined, respond: this.respond.bind(this) };
     for (const mw of setupsOf(attachments)) {
       const configs = [...new Set(attachments.filter((a) => a.middleware === mw).map((a) => a.config))];
       await mw.setup?.(this.fastify, { ...base, configs } satisfies ListenerContext);
@@ -133,14 +134,8 @@ export class Listener {
     });
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  private handlerFn(name: string): ((...args: any[]) => unknown) | undefined {
-    const entry = this.opts.handlers?.get(name);
-    return entry?.kind === 'function' ? entry.fn : undefined;
-  }
-
   private async respond(name: string, req: FastifyRequest, reply: FastifyReply, ...args: unknown[]): Promise<void> {
-    const fn = this.handlerFn(name);
+    const fn = functionHandler(this.opts.handlers, name);
     if (fn === undefined) throw new LokstraError('LKS_ERR_ROUTE_HANDLER_NOT_FOUND', { name, source: 'ListenerContext.respond', known: [...(this.opts.handlers?.keys() ?? [])].join(', ') || 'none' });
     const ctx = new Context(req, reply, this.opts.runtime);
     try {
@@ -265,9 +260,8 @@ export class Listener {
   async listen(): Promise<string> {
     try {
       const a = this.address;
-      const bound = await this.fastify.listen(a.path !== undefined ? { path: a.path } : { host: a.host, port: a.port });
-      warmFastChecks(); // ajv's code for the DTOs, now that nothing waits for it
-      return bound;
+      // Then ajv's code for the DTOs, now that nothing waits for it.
+      return await this.fastify.listen(a.path !== undefined ? { path: a.path } : { host: a.host, port: a.port }).finally(warmFastChecks);
     } catch (err) {
       const a = this.address;
       throw new LokstraError('LKS_ERR_CONFIG_LISTEN_FAILED', {
