@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve as resolvePath, isAbsolute } from 'node:path';
-import type * as Cosmiconfig from 'cosmiconfig';
+import { optional } from '../internal/optional';
 import { yaml } from './yaml-lib';
 import { LokstraError } from '../errors/lokstra-error';
 import { applyEnvOverrides } from './env-overrides';
@@ -97,8 +97,7 @@ function filesFor(path: string, profile: string | undefined): string[] {
 
 async function discover(cwd: string, resolvers: Map<string, EnvResolver>): Promise<string> {
   // Loaded only to discover a config file (a config object or an explicit path never needs it).
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { cosmiconfig } = require('cosmiconfig') as typeof Cosmiconfig;
+  const { cosmiconfig } = optional.cosmiconfig();
   const explorer = cosmiconfig('lokstra', {
     searchPlaces: SEARCH_PLACES,
     searchStrategy: 'none',

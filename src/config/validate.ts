@@ -1,6 +1,6 @@
-import type Ajv2020 from 'ajv/dist/2020';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
+import { optional } from '../internal/optional';
 import { isSecretKey } from '../internal/secrets';
 import { suggest } from '../internal/suggest';
 import schema from './lokstra.schema.json';
@@ -18,8 +18,7 @@ let compiled: ValidateFunction | undefined;
 /** Compiles `lokstra.schema.json` with ajv (tens of ms): what the built package avoids. */
 export function compileConfigValidator(): ValidateFunction {
   // Loaded here only: the built package validates with the standalone code and never loads ajv's compiler for it.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default;
+  const Ajv = optional.ajv2020();
   return new Ajv({ ...CONFIG_AJV_OPTIONS }).compile(schema);
 }
 

@@ -1,5 +1,4 @@
-import type Ajv2020 from 'ajv/dist/2020';
-import type * as ClassTransformer from 'class-transformer';
+import { optional } from '../internal/optional';
 import { validateSync, type ValidationError } from 'class-validator';
 import { formatPosition, positionOf } from '../config/positions';
 import type { LokstraConfig, ModuleConfig } from '../config/types';
@@ -70,8 +69,7 @@ export function bindModuleSettings(config: LokstraConfig, registry: Registry, co
     const token = `${mod.name}.settings`;
     const at: FailAt = { config, module: mod.name, index, source };
     if (typeof mod.settings === 'function') {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { plainToInstance } = require('class-transformer') as typeof ClassTransformer; // only for class-typed settings
+      const { plainToInstance } = optional.classTransformer(); // only for class-typed settings
       const instance = plainToInstance(mod.settings as Newable, raw) as object;
       const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
       const first = firstMessage(errors);
@@ -79,8 +77,7 @@ export function bindModuleSettings(config: LokstraConfig, registry: Registry, co
       container.bindValue(token, instance);
       container.bindValue(mod.settings, instance, token);
     } else {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default; // only for modules with JSON-Schema settings
+      const Ajv = optional.ajv2020(); // only for modules with JSON-Schema settings
       const validate = new Ajv({ allErrors: false, strict: false, useDefaults: true }).compile(mod.settings);
       const copy = structuredClone(raw);
       if (!validate(copy)) {

@@ -1,6 +1,7 @@
 import type Ajv2020 from 'ajv/dist/2020';
 import type { ValidateFunction } from 'ajv/dist/2020';
 import { LokstraError } from '../errors/lokstra-error';
+import { optional } from '../internal/optional';
 import { isDefinedModule } from '../metadata/defined-module';
 import { metadata } from '../metadata/store';
 import type { MiddlewareFactory, ModuleDefinition, ModuleRef, Provider, ServiceFactory } from '../metadata/types';
@@ -57,8 +58,7 @@ function compileConfigSchema(name: string, schema: Record<string, unknown>): (co
   return (config) => {
     if (check === undefined) {
       try {
-        // eslint-disable-next-line @typescript-eslint/no-require-imports
-        ajv ??= new (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default({ allErrors: true, strict: false });
+        ajv ??= new (optional.ajv2020())({ allErrors: true, strict: false });
         check = ajv.compile(schema);
       } catch (err) {
         throw new LokstraError('LKS_ERR_MIDDLEWARE_INVALID', { name, detail: `its configSchema does not compile: ${(err as Error).message}` });

@@ -16,6 +16,11 @@ import type FastifyCsrfProtection from '@fastify/csrf-protection';
 import type * as Mysql2 from 'mysql2/promise';
 import type BetterSqlite3 from 'better-sqlite3';
 import type * as Umzug from 'umzug';
+import type Ajv2020 from 'ajv/dist/2020';
+import type * as Yaml from 'yaml';
+import type * as Cosmiconfig from 'cosmiconfig';
+import type * as Winston from 'winston';
+import type * as ClassTransformer from 'class-transformer';
 
 function once<T>(load: () => T): () => T {
   let value: T | undefined;
@@ -55,6 +60,16 @@ export interface OptionalIntegrations {
   mysql2: () => typeof Mysql2;
   betterSqlite3: () => typeof BetterSqlite3;
   umzug: () => typeof Umzug;
+  /** ajv's JSON Schema 2020-12 class: config, middleware-config and DTO schemas are compiled on first need. */
+  ajv2020: () => typeof Ajv2020;
+  /** Only to read YAML config files. */
+  yaml: () => typeof Yaml;
+  /** Only to discover a config file. */
+  cosmiconfig: () => typeof Cosmiconfig;
+  /** Once a logger writes a line at an enabled level. */
+  winston: () => typeof Winston;
+  /** class-transformer's entry point, for DTOs and settings that need plainToInstance. */
+  classTransformer: () => typeof ClassTransformer;
   /** @fastify/rate-limit's stores (untyped CommonJS constructors). */
   rateLimitStores: () => { LocalStore: new (continueExceeding: boolean, exponentialBackoff: boolean, cache?: number) => unknown; RedisStore: new (continueExceeding: boolean, exponentialBackoff: boolean, redis: unknown, key?: string) => unknown };
 }
@@ -83,6 +98,11 @@ export const optional: OptionalIntegrations = {
   mysql2: once(() => require('mysql2/promise') as typeof Mysql2),
   betterSqlite3: once(() => defaultOf<typeof BetterSqlite3>(require('better-sqlite3'))),
   umzug: once(() => require('umzug') as typeof Umzug),
+  ajv2020: once(() => defaultOf<typeof Ajv2020>(require('ajv/dist/2020'))),
+  yaml: once(() => require('yaml') as typeof Yaml),
+  cosmiconfig: once(() => require('cosmiconfig') as typeof Cosmiconfig),
+  winston: once(() => require('winston') as typeof Winston),
+  classTransformer: once(() => require('class-transformer') as typeof ClassTransformer),
   rateLimitStores: once(() => ({
     LocalStore: require('@fastify/rate-limit/store/LocalStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['LocalStore'],
     RedisStore: require('@fastify/rate-limit/store/RedisStore') as ReturnType<OptionalIntegrations['rateLimitStores']>['RedisStore'],

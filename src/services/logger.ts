@@ -2,6 +2,7 @@ import type winston from 'winston';
 import type { ServiceFactoryContext } from '../metadata/types';
 import { serviceConfig } from './internal/config-reader';
 import { redactLogValue } from '../internal/redact-text';
+import { optional } from '../internal/optional';
 
 /** A logger: winston's levels, structured meta, children that carry fields. */
 export interface Logger {
@@ -50,17 +51,8 @@ const UNESCAPED_BY_JSON = /[\u007f-\u009f\u2028\u2029]/g;
 const escapeChar = (c: string): string => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 type Winston = typeof winston;
-let lib: Winston | undefined;
-
-/**
- * winston, loaded when a logger first writes a line at an enabled level (or a child is used): a
- * deployment at `warn` that has nothing to say at boot never pays for loading it (~30 ms).
- */
-function winstonLib(): Winston {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  lib ??= require('winston') as Winston;
-  return lib;
-}
+// winston is loaded (optional.winston) when a logger first writes a line at an enabled level: a
+// deployment at `warn` that has nothing to say at boot never pays for loading it (~30 ms).
 
 interface Formats { textLine: winston.Logform.Format; escapeUnsafe: () => winston.Logform.Format; redactSecrets: () => winston.Logform.Format }
 let formats: Formats | undefined;
@@ -95,7 +87,7 @@ function lokstraFormats(w: Winston): Formats {
 }
 
 function buildWinston(options: LoggerOptions, level: LogLevel): { logger: winston.Logger; file: winston.transport | undefined } {
-  const w = winstonLib();
+  const w = optional.winston();
   const f = lokstraFormats(w);
   const format = w.format.combine(
     w.format.timestamp(),

@@ -1,5 +1,6 @@
 import type Ajv2020 from 'ajv/dist/2020';
 import { getMetadataStorage, type ValidationArguments, type ValidatorConstraintInterface } from 'class-validator';
+import { optional } from '../../internal/optional';
 import type { Class } from '../../internal/types';
 import { compileValidation, type ClassPlan, type DirectCheck } from '../../schema';
 
@@ -15,8 +16,7 @@ let shared: Ajv2020 | undefined;
 function ajv(): Ajv2020 {
   if (shared === undefined) {
     // Loaded on first use: apps without DTO rules never load ajv.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const Ajv = (require('ajv/dist/2020') as { default: typeof Ajv2020 }).default;
+    const Ajv = optional.ajv2020();
     // strictNumbers: NaN and ±Infinity are not numbers, as in class-validator's isNumber/isInt.
     shared = new Ajv({ strict: false, strictNumbers: true, allErrors: false, validateFormats: false, addUsedSchema: false });
   }

@@ -1,14 +1,10 @@
-import type * as ClassTransformer from 'class-transformer';
+import { optional } from '../../internal/optional';
 import { defaultMetadataStorage } from 'class-transformer/cjs/storage';
 import type { Class, Newable } from '../../internal/types';
 
-let transformer: typeof ClassTransformer | undefined;
-
 /** class-transformer's entry point (with all its decorators and helpers), loaded for the first DTO that needs it. */
 function plainToInstance(cls: Newable, plain: Record<string, unknown>): unknown {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  transformer ??= require('class-transformer') as typeof ClassTransformer;
-  return transformer.plainToInstance(cls, plain);
+  return optional.classTransformer().plainToInstance(cls, plain);
 }
 
 /** Builds a DTO instance from the bound plain values, as class-transformer's `plainToInstance` does. */
